@@ -1,0 +1,89 @@
+// Package handlers adapts HTTP (Fiber) to the shop's services and views: parse the
+// request, call one service, render. All errors leave through one error handler.
+package handlers
+
+import (
+	"io/fs"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/storefront/storefront/services"
+)
+
+// Config holds the HTTP-level settings that main reads from the environment.
+type Config struct {
+	// CookieSecure sets the Secure flag (and the __Host- name prefix) on cookies.
+	CookieSecure bool
+	// TrustedProxies are the proxy addresses or CIDRs whose X-Forwarded-* and
+	// ProxyHeader values are believed; everyone else's are ignored.
+	TrustedProxies []string
+	// ProxyHeader names the header a trusted proxy puts the client IP in (X-Real-IP).
+	ProxyHeader string
+	// RequestTimeout bounds the database and Redis work of one request.
+	RequestTimeout time.Duration
+	// BenchRoutes enables /bench/plaintext, registered before all middleware, to
+	// measure the machine's ceiling for this server. Never on in production.
+	BenchRoutes bool
+	// Development relaxes nothing security-relevant; it only enables stack traces in logs.
+	Development bool
+}
+
+// Deps are everything the HTTP layer needs; main builds them.
+type Deps struct {
+	Log      *slog.Logger
+	Accounts *services.Accounts
+	Catalog  *services.Catalog
+	Sessions *services.Sessions
+	Throttle *services.Throttle
+	Health   *services.Health
+	// SchemaReady reports whether migrations have been applied; until then pages
+	// that need the database answer 503. Nil means always ready.
+	SchemaReady func() bool
+	Assets      fs.FS
+	Config      Config
+}
+
+// server carries the dependencies into the handler methods.
+type server struct {
+	Deps
+	assets    *assetTable
+	requestID atomic.Uint64
+	ridPrefix string
+}
+
+// NewApp builds the Fiber app with its middleware, routes and error handler.
+func NewApp(deps Deps) (*fiber.App, error) {
+	if deps.SchemaReady == nil {
+		deps.SchemaReady = func() bool { return true }
+	}
+	if deps.Config.RequestTimeout == 0 {
+		deps.Config.RequestTimeout = 5 * time.Second
+	}
+	assets, err := newAssetTable(deps.Assets)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{Deps: deps, assets: assets, ridPrefix: randomPrefix()}
+	app := fiber.New(fiber.Config{
+		// Fiber's strings alias pooled buffers that are reused after the handler
+		// returns; copying them is cheap insurance against silent corruption.
+		Immutable:    true,
+		BodyLimit:    1 << 20,
+		ReadTimeout:  10 * time.Second,
+		WriteTimeout: 15 * time.Second,
+		IdleTimeout:  60 * time.Second,
+		// Without the check Fiber believes X-Forwarded-* from anyone.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          deps.Config.TrustedProxies,
+		ProxyHeader:             deps.Config.ProxyHeader,
+		ErrorHandler:            s.handleError,
+		DisableStartupMessage:   true,
+		ServerHeader:            "",
+		AppName:                 "storefront",
+	})
+	s.routes(app)
+	return app, nil
+}

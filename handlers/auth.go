@@ -1,0 +1,128 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/views"
+)
+
+// afterLoginDefault is where a user goes when no safe page was remembered.
+const afterLoginDefault = "/products"
+
+// authPage serves the log-in and sign-up pages. A signed-in visitor is sent on;
+// a guest gets a pre-session that holds the form's CSRF token and, from ?next=,
+// the page to return to.
+func (s *server) authPage(c *fiber.Ctx, show func(views.Page) error) error {
+	next := c.Query("next")
+	if state(c).session.SignedIn() {
+		if path, ok := models.SafeLocalPath(next); ok {
+			return redirect(c, path)
+		}
+		return redirect(c, afterLoginDefault)
+	}
+	sess, err := s.ensureSession(c)
+	if err != nil {
+		return err
+	}
+	if next != "" && sess.RememberAfterLogin(next) {
+		if err := s.saveSession(c, sess); err != nil {
+			return err
+		}
+	}
+	return show(s.page(c, ""))
+}
+
+func (s *server) loginPage(c *fiber.Ctx) error {
+	return s.authPage(c, func(p views.Page) error {
+		p.Title = "Log in"
+		return render(c, fiber.StatusOK, views.LoginPage(p, views.AuthForm{}))
+	})
+}
+
+func (s *server) signupPage(c *fiber.Ctx) error {
+	return s.authPage(c, func(p views.Page) error {
+		p.Title = "Sign up"
+		return render(c, fiber.StatusOK, views.SignupPage(p, views.AuthForm{}))
+	})
+}
+
+func credentials(c *fiber.Ctx) models.Credentials {
+	return models.Credentials{Email: c.FormValue("email"), Password: c.FormValue("password")}
+}
+
+func (s *server) signup(c *fiber.Ctx) error {
+	cred := credentials(c)
+	user, err := s.Accounts.SignUp(c.UserContext(), cred)
+	if models.ErrorCode(err) == models.EINVALID {
+		form := views.AuthForm{Email: cred.Email, Errors: views.ErrorsOf(err)}
+		return render(c, fiber.StatusUnprocessableEntity, views.SignupPage(s.page(c, "Sign up"), form))
+	}
+	if err != nil {
+		return err
+	}
+	return s.signIn(c, user, "signed_up")
+}
+
+func (s *server) login(c *fiber.Ctx) error {
+	cred := credentials(c)
+	ctx, ip, email := c.UserContext(), clientIP(c), models.NormalizeEmail(cred.Email)
+	// Throttle before hashing: the hash is the expensive part an attacker wants to buy.
+	if err := s.Throttle.CheckLogin(ctx, ip, email); err != nil {
+		return err
+	}
+	user, err := s.Accounts.Authenticate(ctx, cred)
+	switch models.ErrorCode(err) {
+	case models.EUNAUTHORIZED, models.EINVALID:
+		if models.ErrorCode(err) == models.EUNAUTHORIZED {
+			if terr := s.Throttle.LoginFailed(ctx, ip, email); terr != nil {
+				return terr
+			}
+		}
+		form := views.AuthForm{Email: cred.Email, Errors: views.ErrorsOf(err), Message: loginMessage(err)}
+		return render(c, fiber.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Log in"), form))
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.Throttle.LoginSucceeded(ctx, email); err != nil {
+		return err
+	}
+	return s.signIn(c, user, "logged_in")
+}
+
+// loginMessage is the form-level message: the same for every credential failure.
+func loginMessage(err error) string {
+	if models.ErrorCode(err) == models.EUNAUTHORIZED {
+		return models.ErrorMessage(err)
+	}
+	return ""
+}
+
+// signIn replaces the visitor's session with a fresh one for user (new id, new
+// CSRF token) and sends them to the page they wanted, used once.
+func (s *server) signIn(c *fiber.Ctx, user *models.User, flash string) error {
+	sess, next, err := s.Sessions.SignIn(c.UserContext(), state(c).session, user.ID, user.Email)
+	if err != nil {
+		return err
+	}
+	state(c).session = sess
+	s.setSessionCookie(c, sess.ID)
+	s.setFlash(c, flash)
+	if next == "" {
+		next = afterLoginDefault
+	}
+	return redirect(c, next)
+}
+
+// logout deletes the session on the server and expires the cookie. The redirect to
+// / is followed by htmx's request too, which then swaps in the signed-out page.
+func (s *server) logout(c *fiber.Ctx) error {
+	if err := s.Sessions.Destroy(c.UserContext(), state(c).session.ID); err != nil {
+		return err
+	}
+	state(c).session = nil
+	s.clearSessionCookie(c)
+	s.setFlash(c, "logged_out")
+	return c.Redirect("/", fiber.StatusSeeOther)
+}

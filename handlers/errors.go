@@ -1,0 +1,107 @@
+package handlers
+
+import (
+	"errors"
+	"html"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/views"
+)
+
+// statusOf maps a domain error code to an HTTP status.
+func statusOf(code models.Code) int {
+	switch code {
+	case models.EINVALID, models.EUNAUTHORIZED:
+		return fiber.StatusUnprocessableEntity
+	case models.EFORBIDDEN:
+		return fiber.StatusForbidden
+	case models.ENOTFOUND:
+		return fiber.StatusNotFound
+	case models.ETHROTTLED:
+		return fiber.StatusTooManyRequests
+	case models.EUNAVAILABLE:
+		return fiber.StatusServiceUnavailable
+	}
+	return fiber.StatusInternalServerError
+}
+
+// handleError is the one place errors become responses: a status, a page with a
+// message that never includes internal details, and one log line for failures.
+func (s *server) handleError(c *fiber.Ctx, err error) error {
+	status, heading, message := s.describe(err)
+	if status >= 500 {
+		s.Log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",
+			slog.String("rid", requestID(c)), slog.Int("status", status),
+			slog.String("path", c.Path()), slog.String("error", err.Error()))
+	}
+	var appErr *models.Error
+	if errors.As(err, &appErr) && appErr.RetryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(appErr.RetryAfter.Seconds()+0.5)))
+	} else if status == fiber.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, "5")
+	}
+	if status == fiber.StatusMethodNotAllowed {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
+	c.Response().ResetBody()
+	if status == fiber.StatusServiceUnavailable {
+		// Keep the outage page plain: rendering the layout could need the very
+		// dependency that is down, and must not fail a second time.
+		c.Status(status)
+		c.Type("html", "utf-8")
+		return c.SendString(plainErrorPage(heading, message))
+	}
+	p := s.page(c, heading)
+	return render(c, status, views.ErrorPage(p, status, heading, message))
+}
+
+// describe returns the status, heading and user-safe message for err.
+func (s *server) describe(err error) (int, string, string) {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			return fe.Code, "Page not found", "We could not find the page you were looking for."
+		case fiber.StatusMethodNotAllowed:
+			return fe.Code, "Method not allowed", "This address does not accept that kind of request."
+		case fiber.StatusRequestEntityTooLarge:
+			return fe.Code, "Request too large", "That was more data than the shop accepts (1 MiB at most)."
+		case fiber.StatusRequestTimeout:
+			return fe.Code, "Request timeout", "The request took too long to arrive."
+		case fiber.StatusRequestHeaderFieldsTooLarge:
+			return fe.Code, "Headers too large", "The request headers were too large."
+		}
+		if fe.Code >= 400 && fe.Code < 500 {
+			return fe.Code, http.StatusText(fe.Code), "The request could not be processed."
+		}
+		return fiber.StatusInternalServerError, "Something went wrong", models.ErrorMessage(err)
+	}
+	code := models.ErrorCode(err)
+	status := statusOf(code)
+	switch code {
+	case models.ENOTFOUND:
+		return status, "Not found", models.ErrorMessage(err)
+	case models.EFORBIDDEN:
+		return status, "Request refused", models.ErrorMessage(err)
+	case models.ETHROTTLED:
+		return status, "Too many attempts", models.ErrorMessage(err)
+	case models.EUNAVAILABLE:
+		return status, "Temporarily unavailable", models.ErrorMessage(err)
+	case models.EINVALID, models.EUNAUTHORIZED:
+		return status, "Please check your input", models.ErrorMessage(err)
+	}
+	return status, "Something went wrong", models.ErrorMessage(err)
+}
+
+// plainErrorPage is a self-contained page for outages (no templates, no assets).
+func plainErrorPage(heading, message string) string {
+	heading, message = html.EscapeString(heading), html.EscapeString(message)
+	return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>` + heading +
+		` · Storefront</title></head><body><nav id="nav"><a href="/">Storefront</a></nav><main><h1>` + heading +
+		`</h1><p>` + message + `</p></main></body></html>`
+}

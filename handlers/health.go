@@ -1,0 +1,26 @@
+package handlers
+
+import "github.com/gofiber/fiber/v2"
+
+// healthz says the process is alive; it touches no dependency, so a database
+// hiccup never makes an orchestrator restart every instance.
+func (s *server) healthz(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.SendString("ok")
+}
+
+// readyz says whether PostgreSQL and Redis answer, naming the one that does not.
+func (s *server) readyz(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	failures := s.Health.Check(c.UserContext())
+	body := fiber.Map{"status": "ok", "database": "ok", "redis": "ok"}
+	for name := range failures {
+		body[name] = "unavailable"
+		body["status"] = "unavailable"
+	}
+	if len(failures) > 0 {
+		c.Set(fiber.HeaderRetryAfter, "5")
+		return c.Status(fiber.StatusServiceUnavailable).JSON(body)
+	}
+	return c.JSON(body)
+}

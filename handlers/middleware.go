@@ -1,0 +1,230 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/storefront/storefront/models"
+)
+
+// contentSecurityPolicy allows only the app's own scripts and styles; htmx is
+// configured (htmx-config meta) to need neither inline styles nor eval.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+func randomPrefix() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// assignRequestID gives each request an id for logs and the X-Request-Id header.
+// A client-sent id is ignored: it would let anyone forge log correlation.
+func (s *server) assignRequestID(c *fiber.Ctx) error {
+	rid := s.ridPrefix + "-" + strconv.FormatUint(s.requestID.Add(1), 36)
+	c.Locals("requestid", rid)
+	c.Set(fiber.HeaderXRequestID, rid)
+	return c.Next()
+}
+
+func requestID(c *fiber.Ctx) string {
+	rid, _ := c.Locals("requestid").(string)
+	return rid
+}
+
+// logRequest logs one line per request. It runs the error handler itself so the
+// logged status is the one the client gets.
+func (s *server) logRequest(c *fiber.Ctx) error {
+	start := time.Now()
+	if err := c.Next(); err != nil {
+		if herr := s.handleError(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	s.Log.LogAttrs(context.Background(), slog.LevelInfo, "request",
+		slog.String("rid", requestID(c)),
+		slog.String("method", c.Method()),
+		slog.String("path", c.Path()),
+		slog.Int("status", c.Response().StatusCode()),
+		slog.Duration("duration", time.Since(start)),
+	)
+	return nil
+}
+
+func (s *server) logPanic(c *fiber.Ctx, e any) {
+	s.Log.Error("panic", "rid", requestID(c), "panic", e)
+}
+
+func (s *server) securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", contentSecurityPolicy)
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	// same-origin, not no-referrer: CSRF defences on HTTPS look at the Referer.
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	c.Set("Cross-Origin-Resource-Policy", "same-origin")
+	c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	if c.Protocol() == "https" {
+		c.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
+	return c.Next()
+}
+
+// withRequestContext gives the request a deadline for its database and Redis
+// calls. It derives from Background rather than the fasthttp context, which is
+// cancelled as soon as a graceful shutdown starts and would fail in-flight work.
+func (s *server) withRequestContext(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.Config.RequestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
+// cacheControl keeps pages that carry a session (signed in, or a form with a CSRF
+// token) out of every cache, including the back/forward cache after logout.
+func (s *server) cacheControl(c *fiber.Ctx) error {
+	err := c.Next()
+	if state(c).session != nil || state(c).hadCookie {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	} else if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
+		c.Set(fiber.HeaderCacheControl, "no-cache")
+	}
+	return err
+}
+
+func isHTMX(c *fiber.Ctx) bool { return c.Get("HX-Request") == "true" }
+
+// redirect sends the browser to a local path: a 303 for plain forms, and for htmx
+// an HX-Redirect (htmx ignores headers on 3xx, and an XHR would follow the
+// redirect and paste the whole next page into a fragment).
+func redirect(c *fiber.Ctx, to string) error {
+	if isHTMX(c) {
+		c.Set("HX-Redirect", to)
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+// requireUser sends a guest to the login page, remembering the page they asked for.
+func (s *server) requireUser(c *fiber.Ctx) error {
+	if state(c).session.SignedIn() {
+		return c.Next()
+	}
+	if next, ok := s.requestedPage(c); ok {
+		sess, err := s.ensureSession(c)
+		if err != nil {
+			return err
+		}
+		if sess.RememberAfterLogin(next) {
+			if err := s.saveSession(c, sess); err != nil {
+				return err
+			}
+		}
+	}
+	return redirect(c, "/login")
+}
+
+// requestedPage is the page to return to after login: for a plain GET the
+// request's own path and query (never Host or an absolute request target), for
+// htmx the page the user is on, reduced to its path. Non-GET requests store nothing.
+func (s *server) requestedPage(c *fiber.Ctx) (string, bool) {
+	if c.Method() != fiber.MethodGet {
+		return "", false
+	}
+	if isHTMX(c) {
+		u, err := url.Parse(c.Get("HX-Current-URL"))
+		if err != nil {
+			return "", false
+		}
+		return u.RequestURI(), true
+	}
+	uri := c.Request().URI()
+	path := string(uri.PathOriginal())
+	if q := uri.QueryString(); len(q) > 0 {
+		path += "?" + string(q)
+	}
+	return path, true
+}
+
+// verifyCSRF refuses a state-changing request unless it comes from our own pages:
+// the browser must not call it cross-site (Fetch Metadata / Origin), and it must
+// echo the session's token in X-CSRF-Token or the _csrf form field.
+func (s *server) verifyCSRF(c *fiber.Ctx) error {
+	if !sameOrigin(c) {
+		return forbidden("This request came from another site and was refused.")
+	}
+	st := state(c)
+	if st.session == nil {
+		if st.hadCookie && isHTMX(c) {
+			// The session expired while the page was open: take the whole page to
+			// the login form rather than paste it into a fragment. Nothing changed.
+			c.Set("HX-Redirect", "/login")
+		}
+		return forbidden("Your session has expired. Please reload the page and try again.")
+	}
+	token := c.Get("X-CSRF-Token")
+	if token == "" {
+		token = c.FormValue("_csrf")
+	}
+	if subtle.ConstantTimeCompare([]byte(token), []byte(st.session.CSRFToken)) != 1 {
+		return forbidden("This form has expired. Please reload the page and try again.")
+	}
+	return c.Next()
+}
+
+func forbidden(message string) error {
+	return &models.Error{Code: models.EFORBIDDEN, Message: message}
+}
+
+// sameOrigin applies the algorithm of Go's net/http CrossOriginProtection: trust
+// Sec-Fetch-Site when the browser sends it, else compare Origin with Host; requests
+// with neither header (non-browser clients) rely on the token alone.
+func sameOrigin(c *fiber.Ctx) bool {
+	switch c.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return true
+	case "":
+	default:
+		return false
+	}
+	origin := c.Get(fiber.HeaderOrigin)
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false // includes "null" from sandboxed frames and file: pages
+	}
+	return u.Host == string(c.Request().Host())
+}
+
+// clientIP is the address throttling counts against: the TCP peer, or the
+// ProxyHeader value only when the peer is a configured trusted proxy.
+func clientIP(c *fiber.Ctx) string { return c.IP() }
+
+func (s *server) throttleSignup(c *fiber.Ctx) error {
+	if err := s.Throttle.Signup(c.UserContext(), clientIP(c)); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// requireSchema answers 503 until the database has been migrated (it may have
+// been down when the app started).
+func (s *server) requireSchema(c *fiber.Ctx) error {
+	if !s.SchemaReady() {
+		return models.Unavailable("database schema", errSchemaNotReady)
+	}
+	return c.Next()
+}
+
+var errSchemaNotReady = errors.New("migrations not applied yet")

@@ -1,0 +1,32 @@
+package handlers
+
+import (
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/storefront/storefront/views"
+)
+
+// page builds the layout data for the current request.
+func (s *server) page(c *fiber.Ctx, title string) views.Page {
+	p := views.Page{Title: title, Assets: s.assets.urls, Flash: s.takeFlash(c)}
+	if sess := state(c).session; sess != nil {
+		p.CSRFToken = sess.CSRFToken
+		p.UserEmail = sess.Email
+	}
+	uri := c.Request().URI()
+	p.Path = string(uri.PathOriginal())
+	if q := uri.QueryString(); len(q) > 0 {
+		p.Path += "?" + string(q)
+	}
+	return p
+}
+
+// render writes a templ component as the HTML response with the given status.
+// It renders with the request's own context (not fasthttp's), which a graceful
+// shutdown does not cancel.
+func render(c *fiber.Ctx, status int, component templ.Component) error {
+	c.Status(status)
+	c.Type("html", "utf-8")
+	return component.Render(c.UserContext(), c.Response().BodyWriter())
+}

@@ -1,0 +1,45 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+)
+
+// routes is the whole HTTP surface of the shop, in the order requests meet it.
+func (s *server) routes(app *fiber.App) {
+	if s.Config.BenchRoutes {
+		// Before every middleware on purpose: it measures the server's ceiling.
+		app.Get("/bench/plaintext", func(c *fiber.Ctx) error { return c.SendString("Hello, World!") })
+	}
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	app.Use(s.assignRequestID)
+	app.Use(s.logRequest)
+	app.Use(s.securityHeaders)
+
+	// Probes and assets touch no session.
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/assets/:name", compress.New(), s.asset)
+
+	app.Use(s.withRequestContext)
+	app.Use(s.requireSchema)
+	app.Use(s.loadSession)
+	app.Use(s.cacheControl)
+
+	app.Get("/", s.listProducts)
+	app.Get("/products", s.listProducts)
+	app.Get("/products/new", s.requireUser, s.newProduct)
+	app.Post("/products", s.requireUser, s.verifyCSRF, s.createProduct)
+	app.Get("/products/:id", s.showProduct)
+
+	app.Get("/signup", s.signupPage)
+	app.Post("/signup", s.verifyCSRF, s.throttleSignup, s.signup)
+	app.Get("/login", s.loginPage)
+	app.Post("/login", s.verifyCSRF, s.login)
+	app.Post("/logout", s.verifyCSRF, s.logout)
+
+	app.Get("/account", s.requireUser, s.account)
+
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}

@@ -1,0 +1,52 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/services"
+)
+
+// requestState is what the middleware learns about the visitor, kept in one
+// Locals entry so handlers and the error handler read it the same way.
+type requestState struct {
+	// hadCookie is true when the request carried a session cookie, even one whose
+	// session no longer exists (expired or logged out elsewhere).
+	hadCookie bool
+	// session is nil for a visitor without a live session.
+	session *services.Session
+	// user caches CurrentUser's database load for the rest of the request.
+	user *models.User
+}
+
+type stateKey struct{}
+
+// state returns the request's state; requests that never passed the session
+// middleware (early errors, probes) get an empty one.
+func state(c *fiber.Ctx) *requestState {
+	if st, ok := c.Locals(stateKey{}).(*requestState); ok {
+		return st
+	}
+	st := &requestState{}
+	c.Locals(stateKey{}, st)
+	return st
+}
+
+// currentUser loads the signed-in user from the database at most once per
+// request. Most pages need only "is someone signed in" and the email, which the
+// session holds; only pages that show more (the account) pay for the query.
+func (s *server) currentUser(c *fiber.Ctx) (*models.User, error) {
+	st := state(c)
+	if st.user != nil {
+		return st.user, nil
+	}
+	if !st.session.SignedIn() {
+		return nil, models.Errorf(models.EUNAUTHORIZED, "Please log in.")
+	}
+	u, err := s.Accounts.UserByID(c.UserContext(), st.session.UserID)
+	if err != nil {
+		return nil, err
+	}
+	st.user = u
+	return u, nil
+}

@@ -1,0 +1,190 @@
+package models
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+)
+
+// Product limits from the shop's rules.
+const (
+	ProductNameMaxLength        = 120
+	ProductDescriptionMaxLength = 5000
+	PriceMaxCents               = 100_000_000 // 1,000,000.00
+)
+
+// Product is an item a seller offers. Prices are integer cents, never floats.
+type Product struct {
+	bun.BaseModel `bun:"table:products,alias:p"`
+
+	ID          int64     `bun:"id,pk,autoincrement"`
+	SellerID    int64     `bun:"seller_id,notnull"`
+	Name        string    `bun:"name,notnull"`
+	Description string    `bun:"description,notnull"`
+	PriceCents  int64     `bun:"price_cents,notnull"`
+	CreatedAt   time.Time `bun:"created_at,notnull"`
+}
+
+// Price formats the product's price for display.
+func (p Product) Price() string { return FormatPrice(p.PriceCents) }
+
+// ProductInput is the raw text of the "new product" form, kept as typed so the
+// form can be shown again with the user's values.
+type ProductInput struct {
+	Name        string
+	Description string
+	Price       string
+}
+
+// Validate checks the input and returns the product to create (without seller and
+// id), or EINVALID with a message per field.
+func (in ProductInput) Validate() (Product, error) {
+	var p Product
+	fields := map[string]string{}
+
+	p.Name = strings.TrimSpace(in.Name)
+	switch n := utf8.RuneCountInString(p.Name); {
+	case !validText(p.Name, false):
+		fields["name"] = "The name contains characters that are not allowed."
+	case n == 0:
+		fields["name"] = "Enter a name."
+	case n > ProductNameMaxLength:
+		fields["name"] = "Use at most 120 characters."
+	}
+
+	p.Description = strings.TrimSpace(strings.ReplaceAll(in.Description, "\r\n", "\n"))
+	switch {
+	case !validText(p.Description, true):
+		fields["description"] = "The description contains characters that are not allowed."
+	case utf8.RuneCountInString(p.Description) > ProductDescriptionMaxLength:
+		fields["description"] = "Use at most 5,000 characters."
+	}
+
+	cents, msg := ParsePrice(in.Price)
+	if msg != "" {
+		fields["price"] = msg
+	}
+	p.PriceCents = cents
+
+	if len(fields) > 0 {
+		return Product{}, Invalid(fields)
+	}
+	return p, nil
+}
+
+// validText rejects invalid UTF-8 and control characters (which databases and
+// terminals mishandle); multiline text may keep newlines and tabs.
+func validText(s string, multiline bool) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// ParsePrice turns a decimal such as "19.99", "19.9", "$1,299" or "1000000.00"
+// into cents. It returns a user-facing message when the text is not a price in
+// (0, 1,000,000.00].
+func ParsePrice(s string) (int64, string) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "$")
+	if s == "" {
+		return 0, "Enter a price."
+	}
+	whole, frac, hasDot := strings.Cut(s, ".")
+	if hasDot && (len(frac) == 0 || len(frac) > 2) {
+		return 0, "Enter a price like 19.99 (at most two decimals)."
+	}
+	whole, ok := stripThousands(whole)
+	if !ok || !allDigits(whole) || !allDigits(frac) || whole == "" {
+		return 0, "Enter a price like 19.99."
+	}
+	if len(whole) > 9 { // far above the maximum; also keeps ParseInt from overflowing
+		return 0, "The price can be at most 1,000,000.00."
+	}
+	units, _ := strconv.ParseInt(whole, 10, 64)
+	frac = (frac + "00")[:2]
+	hundredths, _ := strconv.ParseInt(frac, 10, 64)
+	cents := units*100 + hundredths
+	switch {
+	case cents <= 0:
+		return 0, "The price must be more than 0."
+	case cents > PriceMaxCents:
+		return 0, "The price can be at most 1,000,000.00."
+	}
+	return cents, ""
+}
+
+// stripThousands removes correctly placed thousands separators ("1,299,000").
+func stripThousands(s string) (string, bool) {
+	if !strings.Contains(s, ",") {
+		return s, true
+	}
+	groups := strings.Split(s, ",")
+	if len(groups[0]) == 0 || len(groups[0]) > 3 {
+		return "", false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return "", false
+		}
+	}
+	return strings.Join(groups, ""), true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// FormatPrice renders cents as "1,299.00".
+func FormatPrice(cents int64) string {
+	units := strconv.FormatInt(cents/100, 10)
+	var b strings.Builder
+	for i, r := range units {
+		if i > 0 && (len(units)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	frac := cents % 100
+	b.WriteByte('.')
+	b.WriteByte(byte('0' + frac/10))
+	b.WriteByte(byte('0' + frac%10))
+	return b.String()
+}
+
+// ProductPage is one page of the newest-first product list.
+type ProductPage struct {
+	Products []Product
+	Number   int // 1-based
+	HasPrev  bool
+	HasNext  bool
+}
+
+// ProductsPerPage is the size of a product list page.
+const ProductsPerPage = 12
+
+// ParsePageNumber reads ?page=N; anything unusable means page 1.
+func ParsePageNumber(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 100_000 {
+		return 1
+	}
+	return n
+}

@@ -1,0 +1,115 @@
+package models
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+)
+
+// Password length limits, counted in Unicode code points (NIST 800-63B, ASVS 2.1.1/2.1.2).
+const (
+	PasswordMinLength = 12
+	PasswordMaxLength = 128
+	emailMaxLength    = 254 // RFC 5321 path limit
+)
+
+// User is a seller account.
+type User struct {
+	bun.BaseModel `bun:"table:users,alias:u"`
+
+	ID           int64     `bun:"id,pk,autoincrement"`
+	Email        string    `bun:"email,notnull"`
+	PasswordHash string    `bun:"password_hash,notnull"`
+	CreatedAt    time.Time `bun:"created_at,notnull"`
+}
+
+// Credentials is what a visitor types into the sign-up or log-in form.
+type Credentials struct {
+	Email    string
+	Password string
+}
+
+// NormalizeEmail trims and lower-cases an address so that uniqueness is case-insensitive.
+func NormalizeEmail(s string) string {
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// ValidateEmail reports why a normalised address is unacceptable, or "" if it is fine.
+func ValidateEmail(email string) string {
+	if email == "" {
+		return "Enter your email address."
+	}
+	if len(email) > emailMaxLength || !utf8.ValidString(email) {
+		return "Enter a valid email address."
+	}
+	addr, err := mail.ParseAddress(email)
+	// ParseAddress accepts "Name <a@b>" and comments; only a bare address is an email field.
+	if err != nil || addr.Address != email || addr.Name != "" {
+		return "Enter a valid email address."
+	}
+	at := strings.LastIndexByte(email, '@')
+	if at < 1 || !strings.Contains(email[at+1:], ".") || strings.ContainsAny(email, " \t\r\n") {
+		return "Enter a valid email address."
+	}
+	return ""
+}
+
+// ValidatePassword reports why a new password is unacceptable, or "" if it is fine.
+// Any Unicode is allowed and nothing is trimmed or truncated.
+func ValidatePassword(pw string) string {
+	if pw == "" {
+		return "Enter a password."
+	}
+	if !utf8.ValidString(pw) || strings.ContainsRune(pw, 0) {
+		return "The password contains characters that are not allowed."
+	}
+	n := utf8.RuneCountInString(pw)
+	if n < PasswordMinLength {
+		return "Use at least 12 characters."
+	}
+	if n > PasswordMaxLength {
+		return "Use at most 128 characters."
+	}
+	return ""
+}
+
+// ValidateSignup normalises the email and returns EINVALID with per-field messages
+// if the credentials cannot make an account.
+func (c *Credentials) ValidateSignup() error {
+	c.Email = NormalizeEmail(c.Email)
+	fields := map[string]string{}
+	if msg := ValidateEmail(c.Email); msg != "" {
+		fields["email"] = msg
+	}
+	if msg := ValidatePassword(c.Password); msg != "" {
+		fields["password"] = msg
+	}
+	if len(fields) > 0 {
+		return Invalid(fields)
+	}
+	return nil
+}
+
+// ValidateLogin normalises the email and checks only that both fields are present:
+// a login form must not reveal the password policy or whether an address exists.
+func (c *Credentials) ValidateLogin() error {
+	c.Email = NormalizeEmail(c.Email)
+	fields := map[string]string{}
+	if c.Email == "" {
+		fields["email"] = "Enter your email address."
+	}
+	if c.Password == "" {
+		fields["password"] = "Enter your password."
+	}
+	if len(c.Password) > 4*PasswordMaxLength {
+		// Bound the work an attacker can make the password hash do.
+		fields["password"] = "Invalid email or password."
+	}
+	if len(fields) > 0 {
+		return Invalid(fields)
+	}
+	return nil
+}

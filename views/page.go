@@ -1,0 +1,69 @@
+// Package views renders the shop's HTML with templ. Components take everything
+// they show as parameters; they never reach into HTTP, sessions or the database.
+package views
+
+import (
+	"encoding/json"
+	"net/url"
+	"strconv"
+
+	"github.com/storefront/storefront/models"
+)
+
+// Page is what the layout needs to know about the request being answered.
+type Page struct {
+	Title string
+	// UserEmail is the signed-in user's email, or "" for a guest.
+	UserEmail string
+	// CSRFToken is set when the visitor has a session; forms and htmx send it back.
+	CSRFToken string
+	// Flash is a one-off message such as "You are logged out."
+	Flash string
+	// Path is the current path and query, used as the "Log in" link's next page.
+	Path string
+	// Assets maps an asset name to its cache-busting URL.
+	Assets AssetURLs
+}
+
+// AssetURLs are the URLs of the embedded assets, with content hashes in them.
+type AssetURLs struct {
+	CSS, HTMX, JS string
+}
+
+// SignedIn reports whether the page is rendered for a logged-in user.
+func (p Page) SignedIn() bool { return p.UserEmail != "" }
+
+// hxHeaders is the hx-headers value that makes every htmx request carry the token.
+func (p Page) hxHeaders() string {
+	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": p.CSRFToken})
+	return string(b)
+}
+
+// loginURL links to the login page with the current page as the place to return to.
+func (p Page) loginURL() string {
+	if p.Path == "" || p.Path == "/" || p.Path == "/login" || p.Path == "/signup" {
+		return "/login"
+	}
+	return "/login?next=" + url.QueryEscape(p.Path)
+}
+
+// ProductPath is the URL of a product's page.
+func ProductPath(id int64) string { return "/products/" + strconv.FormatInt(id, 10) }
+
+// productsPageURL is the URL of page n of the product list.
+func productsPageURL(n int) string {
+	if n <= 1 {
+		return "/products"
+	}
+	return "/products?page=" + strconv.Itoa(n)
+}
+
+// FormErrors holds per-field messages, keyed by field name.
+type FormErrors map[string]string
+
+// ErrorsOf returns the per-field messages of err (empty for other errors).
+func ErrorsOf(err error) FormErrors { return FormErrors(models.FieldErrors(err)) }
+
+func (e FormErrors) has(field string) bool { return e[field] != "" }
+
+func errorID(field string) string { return field + "-error" }
