@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"html"
 	"log/slog"
@@ -49,6 +50,9 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 	}
 	c.Response().ResetBody()
+	// The request's deadline context may already be cancelled by the time errors
+	// get here (middleware unwinds first); the error page must still render.
+	c.SetUserContext(context.WithoutCancel(c.UserContext()))
 	if status == fiber.StatusServiceUnavailable {
 		// Keep the outage page plain: rendering the layout could need the very
 		// dependency that is down, and must not fail a second time.

@@ -40,6 +40,6 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/logout", s.verifyCSRF, s.logout)
 
 	app.Get("/account", s.requireUser, s.account)
-
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	// Unknown paths fall through to Fiber's 404, and known paths with another
+	// method to its 405; both end in handleError.
 }

@@ -1,0 +1,42 @@
+# Storefront: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+GOTEST_FLAGS ?= -race -count=1
+
+.PHONY: run build generate assets check-generated lint test test-go e2e fuzz vulncheck bench
+
+run: ## serve on :3000 (embedded SQLite + in-memory sessions unless DATABASE_URL / REDIS_URL are set)
+	$(GO) run .
+
+build:
+	$(GO) build -trimpath -o bin/storefront .
+
+generate: ## regenerate templ output (Go only)
+	$(GO) tool templ generate
+
+assets: ## rebuild Tailwind CSS and re-vendor htmx (needs Node: npm ci)
+	npm ci --no-audit --no-fund
+	npm run build
+
+check-generated: ## fail if committed generated files differ from their sources
+	scripts/check-generated.sh
+
+lint: ## gofmt, go vet, templ fmt and the package dependency rules
+	scripts/lint.sh
+
+test-go: ## go test -race ./... against real PostgreSQL and Redis (started if absent)
+	$(GO) test $(GOTEST_FLAGS) ./...
+
+fuzz: ## run each fuzz target briefly on top of its committed seed corpus
+	scripts/fuzz.sh
+
+vulncheck:
+	scripts/vulncheck.sh
+
+e2e: ## Playwright journeys in Debian's Chromium against PostgreSQL + Redis
+	scripts/e2e.sh
+
+test: lint check-generated test-go fuzz e2e ## everything CI runs
+
+bench: ## wrk benchmarks of the real pages, ratios to a plaintext ceiling
+	scripts/bench.sh

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Formatting, vet, and the one-way package dependencies of the architecture:
+# main -> handlers -> services -> models, handlers -> views -> models.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt needed: $unformatted" >&2
+  exit 1
+fi
+# templ fmt rewrites in place, so check a copy and leave the working tree alone.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cp views/*.templ "$scratch"/
+go tool templ fmt "$scratch" >/dev/null 2>&1
+if ! diff -r -x '*.go' views "$scratch" --brief -x '*_templ.go' -x '*.go' >/dev/null 2>&1; then
+  for f in "$scratch"/*.templ; do diff -u "views/$(basename "$f")" "$f" || true; done
+  echo "templ fmt would change files in views/: run 'go tool templ fmt views'" >&2
+  exit 1
+fi
+go vet ./...
+
+mod=$(go list -m)
+fail=0
+# forbidden <package> <pattern>...: the package must not import anything matching.
+forbidden() {
+  local pkg=$1; shift
+  local imports
+  imports=$(go list -f '{{join .Imports "\n"}}' "./$pkg")
+  for pattern in "$@"; do
+    if grep -Eq "$pattern" <<<"$imports"; then
+      echo "dependency rule broken: $pkg imports $(grep -E "$pattern" <<<"$imports" | tr '\n' ' ')" >&2
+      fail=1
+    fi
+  done
+}
+forbidden models "^$mod/(services|handlers|views|assets)" "gofiber" "redis"
+forbidden services "^$mod/(handlers|views|assets)" "gofiber/fiber"
+forbidden views "^$mod/(services|handlers)" "gofiber" "uptrace/bun$" "redis"
+forbidden handlers "^$mod/services/migrations"
+exit $fail
