@@ -1,0 +1,63 @@
+package services
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	fiberredis "github.com/gofiber/storage/redis/v3"
+	"github.com/uptrace/bun"
+
+	"github.com/storefront/storefront/internal/testenv"
+)
+
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
+
+// Databases (tests only) returns each supported database, migrated and empty: a fresh
+// PostgreSQL database and a SQLite file (the embedded default).
+func Databases(tb testing.TB) map[string]*bun.DB {
+	tb.Helper()
+	dbs := map[string]*bun.DB{}
+	for name, dsn := range map[string]string{
+		"postgres": testenv.Postgres(tb),
+		"sqlite":   filepath.Join(tb.TempDir(), "test.db"),
+	} {
+		db, err := OpenDB(dsn)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		if _, err := Migrate(context.Background(), db); err != nil {
+			tb.Fatalf("%s: migrate: %v", name, err)
+		}
+		dbs[name] = db
+	}
+	return dbs
+}
+
+// KVs (tests only) returns a Redis-backed KV under a fresh prefix and an in-memory one.
+func KVs(tb testing.TB) map[string]KV {
+	tb.Helper()
+	url, prefix := testenv.Redis(tb)
+	rdb, err := OpenRedis(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { rdb.Close() })
+	return map[string]KV{
+		"redis":  PrefixedKV{KV: fiberredis.NewFromConnection(rdb), Prefix: prefix},
+		"memory": NewMemoryKV(),
+	}
+}
+
+// FastHasher is argon2id with tiny parameters: the format and code path are the
+// production ones, the cost is not (tests hash hundreds of passwords).
+func FastHasher(tb testing.TB) *PasswordHasher {
+	tb.Helper()
+	h, err := NewPasswordHasher(Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return h
+}
