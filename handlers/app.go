@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"cmp"
 	"io/fs"
 	"log/slog"
 	"sync/atomic"
@@ -24,6 +25,11 @@ type Config struct {
 	ProxyHeader string
 	// RequestTimeout bounds the database and Redis work of one request.
 	RequestTimeout time.Duration
+	// ReadTimeout (headers and body), WriteTimeout and IdleTimeout (keep-alive)
+	// cut off slow clients; zero means 10 s, 15 s and 60 s.
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
+	IdleTimeout  time.Duration
 	// BenchRoutes enables /bench/plaintext, registered before all middleware, to
 	// measure the machine's ceiling for this server. Never on in production.
 	BenchRoutes bool
@@ -62,6 +68,9 @@ func NewApp(deps Deps) (*fiber.App, error) {
 	if deps.Config.RequestTimeout == 0 {
 		deps.Config.RequestTimeout = 5 * time.Second
 	}
+	deps.Config.ReadTimeout = cmp.Or(deps.Config.ReadTimeout, 10*time.Second)
+	deps.Config.WriteTimeout = cmp.Or(deps.Config.WriteTimeout, 15*time.Second)
+	deps.Config.IdleTimeout = cmp.Or(deps.Config.IdleTimeout, 60*time.Second)
 	assets, err := newAssetTable(deps.Assets)
 	if err != nil {
 		return nil, err
@@ -72,9 +81,9 @@ func NewApp(deps Deps) (*fiber.App, error) {
 		// returns; copying them is cheap insurance against silent corruption.
 		Immutable:    true,
 		BodyLimit:    1 << 20,
-		ReadTimeout:  10 * time.Second,
-		WriteTimeout: 15 * time.Second,
-		IdleTimeout:  60 * time.Second,
+		ReadTimeout:  deps.Config.ReadTimeout,
+		WriteTimeout: deps.Config.WriteTimeout,
+		IdleTimeout:  deps.Config.IdleTimeout,
 		// Without the check Fiber believes X-Forwarded-* from anyone.
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          deps.Config.TrustedProxies,
