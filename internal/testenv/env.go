@@ -19,7 +19,7 @@ type Env struct {
 
 // Acquire chooses servers exactly like Postgres and Redis (starting throwaway
 // servers if needed), creates a new database and picks a key prefix. logf reports
-// the choice of servers.
+// the choice of servers; it must not be nil (log.Printf or tb.Logf will do).
 func Acquire(ctx context.Context, logf func(format string, args ...any)) (*Env, error) {
 	pg, err := findPostgres(ctx, logf)
 	if err != nil {

@@ -79,6 +79,8 @@ func checkPostgresURL(dsn string) error {
 }
 
 func pingPostgres(ctx context.Context, dsn string) error {
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
@@ -265,7 +267,8 @@ func (s *pgServer) url(db string) string {
 }
 
 // PostgresServer is a private throwaway PostgreSQL for tests that stop, restart or
-// freeze the server. It is deleted when the test ends.
+// freeze the server. It is deleted when the test ends. Its methods must not be
+// called concurrently.
 type PostgresServer struct {
 	srv *pgServer
 }

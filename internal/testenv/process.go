@@ -19,6 +19,9 @@ const (
 	readyTimeout = 30 * time.Second
 	// stopTimeout bounds a graceful shutdown before the server is killed.
 	stopTimeout = 30 * time.Second
+	// probeTimeout bounds a check whether a server answers; something else may be
+	// listening on its port and never reply.
+	probeTimeout = 5 * time.Second
 	// opTimeout bounds single administrative operations (CREATE DATABASE, key cleanup, ...).
 	opTimeout = 30 * time.Second
 	// pollInterval is short because startup usually takes well under a second.
@@ -93,18 +96,19 @@ func (p *process) signalTree(sig syscall.Signal) error {
 		return err
 	}
 	pids, err := descendants(p.cmd.Process.Pid)
-	if err != nil {
-		return err
-	}
+	errs := []error{err}
 	for _, pid := range pids {
 		if err := syscall.Kill(pid, sig); err != nil && !errors.Is(err, syscall.ESRCH) {
-			return fmt.Errorf("signal %d: %w", pid, err)
+			errs = append(errs, fmt.Errorf("signal %d: %w", pid, err))
 		}
 	}
-	if err := p.signal(sig); err != nil || sig == syscall.SIGSTOP {
-		return err
+	// The root gets sig and is resumed even if its descendants could not all be
+	// signalled, so that a failure does not leave it stopped.
+	errs = append(errs, p.signal(sig))
+	if sig != syscall.SIGSTOP {
+		errs = append(errs, p.signal(syscall.SIGCONT))
 	}
-	return p.signal(syscall.SIGCONT)
+	return errors.Join(errs...)
 }
 
 // stop asks the server to exit with request and waits for it. The tree is resumed
@@ -114,10 +118,8 @@ func (p *process) stop(request func() error, timeout time.Duration) error {
 	if p.exited() {
 		return nil
 	}
-	if err := p.signalTree(syscall.SIGCONT); err != nil {
-		return err
-	}
-	reqErr := request()
+	resumeErr := p.signalTree(syscall.SIGCONT)
+	requestErr := request()
 	select {
 	case <-p.done:
 		return nil
@@ -125,7 +127,7 @@ func (p *process) stop(request func() error, timeout time.Duration) error {
 	}
 	killErr := p.signalTree(syscall.SIGKILL)
 	<-p.done
-	return fmt.Errorf("server did not exit within %s (shutdown request: %v, kill: %v); killed it", timeout, reqErr, killErr)
+	return errors.Join(fmt.Errorf("server did not exit within %s; killed it", timeout), resumeErr, requestErr, killErr)
 }
 
 // stopWithSignal stops the server by sending it sig.

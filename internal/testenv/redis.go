@@ -81,6 +81,8 @@ func newRedisClient(rawURL string) (*redis.Client, error) {
 }
 
 func pingRedis(ctx context.Context, rawURL string) error {
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
 	opts, err := redis.ParseURL(rawURL)
 	if err != nil {
 		return err
@@ -217,7 +219,8 @@ func (s *redisServer) addr() string { return "127.0.0.1:" + strconv.Itoa(s.port)
 func (s *redisServer) url() string { return "redis://" + s.addr() }
 
 // RedisServer is a private throwaway redis-server for tests that stop, restart or
-// freeze the server. It is deleted when the test ends.
+// freeze the server. It is deleted when the test ends. Its methods must not be
+// called concurrently.
 type RedisServer struct {
 	srv *redisServer
 }

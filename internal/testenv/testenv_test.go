@@ -123,7 +123,6 @@ func TestPostgresCreatesAndDropsDatabase(t *testing.T) {
 func TestRedisCleanupDeletesOnlyPrefixedKeys(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	var c *redis.Client
 	var prefix, outside string
 	t.Run("use", func(t *testing.T) {
 		var url string
@@ -131,17 +130,17 @@ func TestRedisCleanupDeletesOnlyPrefixedKeys(t *testing.T) {
 		if !regexp.MustCompile(`^storefront-test:[0-9a-f]{16}:$`).MatchString(prefix) {
 			t.Fatalf("prefix %q", prefix)
 		}
-		c = redisClient(t, url)
 		// Shares the prefix's characters but not the prefix, so it must survive.
+		// Only this test uses it; it is deleted below and expires anyway.
 		outside = strings.TrimSuffix(prefix, ":")
+		c := redisClient(t, url)
 		for _, key := range []string{prefix + "a", prefix + "b:c", outside} {
 			if err := c.Set(ctx, key, "v", time.Minute).Err(); err != nil {
 				t.Fatal(err)
 			}
 		}
 	})
-	// c was closed by the subtest's cleanup; the server is still the shared one.
-	c = redisClient(t, sharedRedis.url)
+	c := redisClient(t, sharedRedis.url)
 	t.Cleanup(func() { c.Del(ctx, outside) })
 	if n, err := c.Exists(ctx, prefix+"a", prefix+"b:c").Result(); err != nil || n != 0 {
 		t.Errorf("%d prefixed keys left (err %v)", n, err)

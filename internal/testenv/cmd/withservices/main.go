@@ -31,12 +31,12 @@ import (
 const acquireTimeout = 2 * time.Minute
 
 func main() {
-	log.SetFlags(0)
-	log.SetPrefix("withservices: ")
 	os.Exit(run(os.Args[1:]))
 }
 
 func run(args []string) int {
+	log.SetFlags(0)
+	log.SetPrefix("withservices: ")
 	fs := flag.NewFlagSet("withservices", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: withservices -- <command> [args...]")
