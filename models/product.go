@@ -29,8 +29,8 @@ type Product struct {
 	CreatedAt   time.Time `bun:"created_at,notnull"`
 }
 
-// Price formats the product's price for display.
-func (p Product) Price() string { return FormatPrice(p.PriceCents) }
+// Price formats the product's price for display, in dollars.
+func (p Product) Price() string { return "$" + FormatPrice(p.PriceCents) }
 
 // ProductInput is the raw text of the "new product" form, kept as typed so the
 // form can be shown again with the user's values.
