@@ -71,9 +71,8 @@ func (h *PasswordHasher) Hash(ctx context.Context, password string) (string, err
 func (h *PasswordHasher) Verify(ctx context.Context, password, encoded string) (ok, rehash bool, err error) {
 	p, salt, want, err := decodeHash(encoded)
 	if err != nil {
-		// Spend the same effort as a real verification, then refuse.
-		_, _, _ = h.verifyDummy(ctx, password)
-		return false, false, nil
+		// A stored value we cannot parse never matches, after the same effort as one that could.
+		return false, false, h.VerifyDummy(ctx, password)
 	}
 	got, err := h.derive(ctx, password, salt, p)
 	if err != nil {
@@ -87,23 +86,17 @@ func (h *PasswordHasher) Verify(ctx context.Context, password, encoded string) (
 	return true, rehash, nil
 }
 
-// VerifyDummy spends the time of one verification; it is used for unknown emails.
+// VerifyDummy spends the time of one verification and matches nothing. It is
+// used for unknown emails so a failed login takes as long whether or not the
+// account exists.
 func (h *PasswordHasher) VerifyDummy(ctx context.Context, password string) error {
-	_, _, err := h.verifyDummy(ctx, password)
-	return err
-}
-
-func (h *PasswordHasher) verifyDummy(ctx context.Context, password string) (bool, bool, error) {
-	p, salt, want, err := decodeHash(h.dummy)
-	if err != nil {
-		return false, false, err
-	}
+	p, salt, want, _ := decodeHash(h.dummy) // our own encoding: always parses
 	got, err := h.derive(ctx, password, salt, p)
 	if err != nil {
-		return false, false, err
+		return err
 	}
 	subtle.ConstantTimeCompare(got, want)
-	return false, false, nil
+	return nil
 }
 
 // derive runs argon2id inside a concurrency slot.
