@@ -21,14 +21,8 @@ func (s *server) authPage(c *fiber.Ctx, show func(views.Page) error) error {
 		}
 		return redirect(c, afterLoginDefault)
 	}
-	sess, err := s.ensureSession(c)
-	if err != nil {
+	if err := s.prepareLogin(c, next); err != nil {
 		return err
-	}
-	if next != "" && sess.RememberAfterLogin(next) {
-		if err := s.saveSession(c, sess); err != nil {
-			return err
-		}
 	}
 	return show(s.page(c, ""))
 }

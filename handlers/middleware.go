@@ -120,14 +120,8 @@ func (s *server) requireUser(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if next, ok := s.requestedPage(c); ok {
-		sess, err := s.ensureSession(c)
-		if err != nil {
+		if err := s.prepareLogin(c, next); err != nil {
 			return err
-		}
-		if sess.RememberAfterLogin(next) {
-			if err := s.saveSession(c, sess); err != nil {
-				return err
-			}
 		}
 	}
 	return redirect(c, "/login")

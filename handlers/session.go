@@ -42,19 +42,24 @@ func (s *server) loadSession(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// ensureSession returns the visitor's session, starting and saving one for a
-// guest. Only pages that need one (login, sign-up, the after-login page) call it.
-func (s *server) ensureSession(c *fiber.Ctx) (*services.Session, error) {
+// prepareLogin makes sure the visitor has a session (a guest's pre-session holds
+// the login form's CSRF token) and remembers next as the after-login page if it is
+// a safe local path. It writes the session at most once, and only if it changed.
+func (s *server) prepareLogin(c *fiber.Ctx, next string) error {
 	st := state(c)
-	if st.session != nil {
-		return st.session, nil
+	sess, fresh := st.session, st.session == nil
+	if fresh {
+		sess = s.Sessions.New()
 	}
-	sess := s.Sessions.New()
+	remembered := next != "" && sess.RememberAfterLogin(next)
+	if !fresh && !remembered {
+		return nil
+	}
 	if err := s.saveSession(c, sess); err != nil {
-		return nil, err
+		return err
 	}
 	st.session = sess
-	return sess, nil
+	return nil
 }
 
 // saveSession stores the session and (re)sends its cookie.
