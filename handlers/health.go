@@ -9,16 +9,24 @@ func (s *server) healthz(c *fiber.Ctx) error {
 	return c.SendString("ok")
 }
 
-// readyz says whether PostgreSQL and Redis answer, naming the one that does not.
+// readyz says whether PostgreSQL and Redis answer, naming the one that does not,
+// and whether the schema is migrated: until it is, every page answers 503, so the
+// instance is not ready for traffic even when both servers answer.
 func (s *server) readyz(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	failures := s.Health.Check(c.UserContext())
-	body := fiber.Map{"status": "ok", "database": "ok", "redis": "ok"}
+	body := fiber.Map{"status": "ok", "database": "ok", "redis": "ok", "schema": "ok"}
 	for name := range failures {
 		body[name] = "unavailable"
 		body["status"] = "unavailable"
 	}
-	if len(failures) > 0 {
+	ready := len(failures) == 0
+	if !s.SchemaReady() {
+		body["schema"] = "pending"
+		body["status"] = "unavailable"
+		ready = false
+	}
+	if !ready {
 		c.Set(fiber.HeaderRetryAfter, "5")
 		return c.Status(fiber.StatusServiceUnavailable).JSON(body)
 	}
