@@ -28,6 +28,20 @@ type Config struct {
 	BenchRoutes        bool
 	LogLevel           slog.Level
 	ShutdownTimeout    time.Duration
+	// ShutdownDrain is how long the app keeps serving after SIGTERM with /readyz
+	// answering 503, before it closes its listener (0: close at once). Behind a load
+	// balancer set it to the readiness probe's period, so no new request is refused.
+	ShutdownDrain time.Duration
+	// RequestTimeout bounds the PostgreSQL and Redis work of one request, so a hung
+	// dependency turns into a 503 within two seconds. 1.5 s by default: Redis calls
+	// have their own ~0.5 s socket timeouts, but a hung PostgreSQL is cut off only
+	// by this deadline; a page's queries take milliseconds, and logins that would
+	// queue longer than this for an argon2 slot are shed with 503 + Retry-After.
+	RequestTimeout time.Duration
+	// ReadTimeout, WriteTimeout and IdleTimeout cut off slow or idle clients.
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
+	IdleTimeout  time.Duration
 }
 
 // loadConfig reads the configuration through getenv (os.Getenv in production, a
@@ -95,6 +109,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	cfg.SessionIdleTimeout = duration("SESSION_IDLE_TIMEOUT", 30*time.Minute)
 	cfg.SessionMaxLifetime = duration("SESSION_MAX_LIFETIME", 12*time.Hour)
 	cfg.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", 10*time.Second)
+	cfg.RequestTimeout = duration("REQUEST_TIMEOUT", 1500*time.Millisecond)
+	if v := env("SHUTDOWN_DRAIN", "0s"); v != "0s" && v != "0" {
+		cfg.ShutdownDrain = duration("SHUTDOWN_DRAIN", 0)
+	}
+	cfg.ReadTimeout = duration("READ_TIMEOUT", 10*time.Second)
+	cfg.WriteTimeout = duration("WRITE_TIMEOUT", 15*time.Second)
+	cfg.IdleTimeout = duration("IDLE_TIMEOUT", 60*time.Second)
 	cfg.Throttle = services.ThrottleRules{
 		LoginPerIP:      rule("LOGIN_IP_LIMIT", services.DefaultThrottleRules.LoginPerIP),
 		LoginPerAccount: rule("LOGIN_ACCOUNT_LIMIT", services.DefaultThrottleRules.LoginPerAccount),

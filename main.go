@@ -16,7 +16,6 @@ import (
 	"syscall"
 	"time"
 
-	fiberredis "github.com/gofiber/storage/redis/v3"
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
@@ -66,37 +65,47 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	var rdb *redis.Client
 	var sessionKV services.KV = services.NewMemoryKV()
 	var counter services.Counter = services.NewMemoryCounter()
+	catalog := services.NewCatalog(db)
 	if cfg.RedisURL != "" {
 		if rdb, err = services.OpenRedis(cfg.RedisURL); err != nil {
 			return err
 		}
 		defer rdb.Close()
-		// NewFromConnection shares our client and, unlike New, neither pings nor
-		// panics when Redis is down at start-up.
-		sessionKV = services.PrefixedKV{KV: fiberredis.NewFromConnection(rdb), Prefix: cfg.RedisPrefix}
+		// Sessions share our client (which neither pings nor panics when Redis is
+		// down at start-up); concurrent session loads share one MGET (make bench, c).
+		sessionKV = services.NewBatchedRedisKV(rdb, cfg.RedisPrefix)
 		counter = services.RedisCounter{Client: rdb, Prefix: cfg.RedisPrefix}
+		// Shared, so a product written through any instance retires every
+		// instance's cached catalogue pages at once.
+		catalog = services.NewSharedCatalog(db, services.RedisCatalogVersion{Client: rdb, Key: cfg.RedisPrefix + "catalog:version"})
+		catalog.PrepareVersion(ctx)
 	}
 
 	hasher, err := services.NewPasswordHasher(services.OWASPArgon2)
 	if err != nil {
 		return err
 	}
-	var schemaReady atomic.Bool
+	var schemaReady, draining atomic.Bool
 	go prepareDatabase(ctx, log, db, cfg.SeedDemo, &schemaReady)
 
 	app, err := handlers.NewApp(handlers.Deps{
 		Log:         log,
 		Accounts:    services.NewAccounts(db, hasher),
-		Catalog:     services.NewCatalog(db),
+		Catalog:     catalog,
 		Sessions:    services.NewSessions(sessionKV, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
 		Throttle:    services.NewThrottle(counter, cfg.Throttle),
 		Health:      services.NewHealth(db, rdb),
 		SchemaReady: schemaReady.Load,
+		Draining:    draining.Load,
 		Assets:      assets.Files(),
 		Config: handlers.Config{
 			CookieSecure:   cfg.CookieSecure,
 			TrustedProxies: cfg.TrustedProxies,
 			ProxyHeader:    cfg.ProxyHeader,
+			RequestTimeout: cfg.RequestTimeout,
+			ReadTimeout:    cfg.ReadTimeout,
+			WriteTimeout:   cfg.WriteTimeout,
+			IdleTimeout:    cfg.IdleTimeout,
 			BenchRoutes:    cfg.BenchRoutes,
 			Development:    cfg.Development,
 		},
@@ -118,6 +127,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case err := <-serveErr:
 		return err
 	case <-ctx.Done():
+	}
+	draining.Store(true)
+	if cfg.ShutdownDrain > 0 {
+		// Still serving, but not ready: let load balancers notice before new
+		// connections are refused.
+		log.Info("shutting down: draining", "for", cfg.ShutdownDrain)
+		time.Sleep(cfg.ShutdownDrain)
 	}
 	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout)
 	if err := app.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {

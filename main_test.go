@@ -25,6 +25,10 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if cfg.SessionIdleTimeout != 30*time.Minute || cfg.SessionMaxLifetime != 12*time.Hour {
 		t.Fatalf("session limits %v / %v", cfg.SessionIdleTimeout, cfg.SessionMaxLifetime)
 	}
+	if cfg.RequestTimeout != 1500*time.Millisecond || cfg.ReadTimeout != 10*time.Second ||
+		cfg.WriteTimeout != 15*time.Second || cfg.IdleTimeout != 60*time.Second {
+		t.Fatalf("timeouts: request %v read %v write %v idle %v", cfg.RequestTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.IdleTimeout)
+	}
 }
 
 func TestLoadConfigProduction(t *testing.T) {
@@ -51,6 +55,7 @@ func TestLoadConfigRefusesBadValues(t *testing.T) {
 	for k, v := range map[string]string{
 		"SESSION_IDLE_TIMEOUT": "soon", "COOKIE_SECURE": "maybe", "APP_ENV": "staging",
 		"LOGIN_IP_LIMIT": "ten", "REDIS_URL": "localhost:6379", "LOG_LEVEL": "loud",
+		"REQUEST_TIMEOUT": "0s", "READ_TIMEOUT": "-1s", "IDLE_TIMEOUT": "forever", "SHUTDOWN_DRAIN": "-1s",
 	} {
 		if _, err := loadConfig(envMap(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%q: error %v, want one naming %s", k, v, err, k)

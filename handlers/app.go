@@ -48,14 +48,18 @@ type Deps struct {
 	// SchemaReady reports whether migrations have been applied; until then pages
 	// that need the database answer 503. Nil means always ready.
 	SchemaReady func() bool
-	Assets      fs.FS
-	Config      Config
+	// Draining reports that a graceful shutdown has begun: /readyz answers 503 so
+	// that load balancers stop sending new requests. Nil means never.
+	Draining func() bool
+	Assets   fs.FS
+	Config   Config
 }
 
 // server carries the dependencies into the handler methods.
 type server struct {
 	Deps
 	assets    *assetTable
+	fragments *fragmentCache
 	requestID atomic.Uint64
 	ridPrefix string
 }
@@ -64,6 +68,9 @@ type server struct {
 func NewApp(deps Deps) (*fiber.App, error) {
 	if deps.SchemaReady == nil {
 		deps.SchemaReady = func() bool { return true }
+	}
+	if deps.Draining == nil {
+		deps.Draining = func() bool { return false }
 	}
 	if deps.Config.RequestTimeout == 0 {
 		deps.Config.RequestTimeout = 5 * time.Second
@@ -75,7 +82,7 @@ func NewApp(deps Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: deps, assets: assets, ridPrefix: randomPrefix()}
+	s := &server{Deps: deps, assets: assets, fragments: newFragmentCache(), ridPrefix: randomPrefix()}
 	app := fiber.New(fiber.Config{
 		// Fiber's strings alias pooled buffers that are reused after the handler
 		// returns; copying them is cheap insurance against silent corruption.
@@ -84,6 +91,11 @@ func NewApp(deps Deps) (*fiber.App, error) {
 		ReadTimeout:  deps.Config.ReadTimeout,
 		WriteTimeout: deps.Config.WriteTimeout,
 		IdleTimeout:  deps.Config.IdleTimeout,
+
+		// Room for a whole product list page (≈10 KB) with its headers: one
+		// write syscall per response instead of two or three (make bench's profile).
+		WriteBufferSize: 16 << 10,
+
 		// Without the check Fiber believes X-Forwarded-* from anyone.
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          deps.Config.TrustedProxies,

@@ -26,6 +26,10 @@ func (s *server) readyz(c *fiber.Ctx) error {
 		body["status"] = "unavailable"
 		ready = false
 	}
+	if s.Draining() {
+		body["status"] = "shutting down"
+		ready = false
+	}
 	if !ready {
 		c.Set(fiber.HeaderRetryAfter, "5")
 		return c.Status(fiber.StatusServiceUnavailable).JSON(body)

@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"context"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/storefront/storefront/models"
@@ -11,14 +13,20 @@ import (
 
 func (s *server) listProducts(c *fiber.Ctx) error {
 	n := models.ParsePageNumber(c.Query("page"))
-	page, err := s.Catalog.ListProducts(c.UserContext(), n)
-	if err != nil {
-		return err
+	canonical := []string{"/products?page=" + strconv.Itoa(n)}
+	if n == 1 {
+		canonical = []string{"/", "/products"}
 	}
-	if n > 1 && len(page.Products) == 0 {
-		return fiber.ErrNotFound
-	}
-	return render(c, fiber.StatusOK, views.ProductListPage(s.page(c, "Products"), page))
+	return s.catalogPage(c, "list:"+strconv.Itoa(n), canonical, func(ctx context.Context) (string, templ.Component, error) {
+		page, err := s.Catalog.ListProducts(ctx, n)
+		if err != nil {
+			return "", nil, err
+		}
+		if n > 1 && len(page.Products) == 0 {
+			return "", nil, fiber.ErrNotFound
+		}
+		return "Products", views.ProductList(page), nil
+	})
 }
 
 func (s *server) showProduct(c *fiber.Ctx) error {
@@ -26,11 +34,14 @@ func (s *server) showProduct(c *fiber.Ctx) error {
 	if err != nil || id <= 0 {
 		return fiber.ErrNotFound
 	}
-	product, err := s.Catalog.ProductByID(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	return render(c, fiber.StatusOK, views.ProductPage(s.page(c, product.Name), *product))
+	path := views.ProductPath(id)
+	return s.catalogPage(c, "product:"+strconv.FormatInt(id, 10), []string{path}, func(ctx context.Context) (string, templ.Component, error) {
+		product, err := s.Catalog.ProductByID(ctx, id)
+		if err != nil {
+			return "", nil, err
+		}
+		return product.Name, views.ProductDetail(*product), nil
+	})
 }
 
 func (s *server) newProduct(c *fiber.Ctx) error {

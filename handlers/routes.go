@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/pprof"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 )
 
@@ -11,6 +12,9 @@ func (s *server) routes(app *fiber.App) {
 	if s.Config.BenchRoutes {
 		// Before every middleware on purpose: it measures the server's ceiling.
 		app.Get("/bench/plaintext", func(c *fiber.Ctx) error { return c.SendString("Hello, World!") })
+		// CPU profiles of the app under load for `make bench`; like the route
+		// above, never enabled in production.
+		app.Use("/debug/pprof", pprof.New())
 	}
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	app.Use(s.assignRequestID)

@@ -37,8 +37,19 @@ func SafeLocalPath(raw string) (string, bool) {
 	if p := u.Path; strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
 		return "", false
 	}
+	// Likewise encoded controls ("/%09/evil" is "//evil" once decoded and stripped,
+	// "/%0d%0a..." a header injection): no page of ours has them in its path.
+	if strings.ContainsFunc(u.Path, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return "", false
+	}
 	// Fragments never reach the server; drop them so the stored value is canonical.
 	u.Fragment = ""
 	u.RawFragment = ""
-	return u.RequestURI(), true
+	// Escaping can lengthen it ("`" becomes "%60"): judge the result too, so that what
+	// is accepted when stored is accepted again when used.
+	out := u.RequestURI()
+	if len(out) > maxLocalPathLength {
+		return "", false
+	}
+	return out, true
 }

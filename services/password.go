@@ -104,7 +104,9 @@ func (h *PasswordHasher) derive(ctx context.Context, password string, salt []byt
 	select {
 	case h.slots <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		// More logins than the CPU can hash within the request's deadline: shed
+		// the excess with a 503 and Retry-After rather than a 500.
+		return nil, unavailable("password: no hashing slot before the deadline", ctx.Err())
 	}
 	defer func() { <-h.slots }()
 	return argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen), nil

@@ -48,6 +48,8 @@ func KVs(tb testing.TB) map[string]KV {
 	return map[string]KV{
 		"redis":  PrefixedKV{KV: fiberredis.NewFromConnection(rdb), Prefix: prefix},
 		"memory": NewMemoryKV(),
+		// What the app uses for sessions on Redis (batched reads).
+		"redis-batched": NewBatchedRedisKV(rdb, prefix+"batched:"),
 	}
 }
 

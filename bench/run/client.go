@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// client talks to the app under test the way a browser would, without following
+// redirects, to obtain session cookies and CSRF tokens for the scenarios.
+type client struct {
+	base   string
+	cookie string // the session cookie's name
+	http   *http.Client
+}
+
+func newClient(base, cookieName string) *client {
+	return &client{base: base, cookie: cookieName, http: &http.Client{
+		Timeout:       10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// waitReady polls /readyz until the app and its dependencies answer.
+func (c *client) waitReady(ctx context.Context) error {
+	for {
+		resp, err := c.http.Get(c.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("app not ready: %v", err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// preSession is a guest session from GET /login: its cookie and its form token.
+type preSession struct{ id, token string }
+
+func (c *client) preSession() (preSession, error) {
+	resp, err := c.http.Get(c.base + "/login")
+	if err != nil {
+		return preSession{}, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return preSession{}, err
+	}
+	m := csrfField.FindSubmatch(body)
+	id := c.sessionCookie(resp)
+	if resp.StatusCode != http.StatusOK || m == nil || id == "" {
+		return preSession{}, fmt.Errorf("GET /login: status %d, no session cookie or token", resp.StatusCode)
+	}
+	return preSession{id: id, token: string(m[1])}, nil
+}
+
+func (c *client) sessionCookie(resp *http.Response) string {
+	for _, ck := range resp.Cookies() {
+		if ck.Name == c.cookie && ck.Value != "" {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// loginBody is the urlencoded form of a valid login with the pre-session's token.
+func loginBody(ps preSession) string {
+	return url.Values{"email": {benchEmail}, "password": {benchPass}, "_csrf": {ps.token}}.Encode()
+}
+
+// login signs the known user in and returns the signed-in session's id.
+func (c *client) login() (string, error) {
+	ps, err := c.preSession()
+	if err != nil {
+		return "", err
+	}
+	req, _ := http.NewRequest(http.MethodPost, c.base+"/login", strings.NewReader(loginBody(ps)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Cookie", c.cookie+"="+ps.id)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return "", err
+	}
+	resp.Body.Close()
+	id := c.sessionCookie(resp)
+	if resp.StatusCode != http.StatusSeeOther || id == "" {
+		return "", fmt.Errorf("POST /login: status %d", resp.StatusCode)
+	}
+	return id, nil
+}
+
+// get fetches a page with an optional session and returns status and body.
+func (c *client) get(path, session string) (int, string, error) {
+	req, _ := http.NewRequest(http.MethodGet, c.base+path, nil)
+	if session != "" {
+		req.Header.Set("Cookie", c.cookie+"="+session)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), err
+}
+
+// checkPages is a sanity check before measuring: every scenario's URL answers 200
+// with the content it should have, so a fast error page is never benchmarked.
+func (c *client) checkPages(session string, minID int64) error {
+	checks := []struct{ path, session, want string }{
+		{"/bench/plaintext", "", "Hello, World!"},
+		{"/products", "", "Handmade item no. 1000"},
+		{"/products", session, benchEmail},
+		{fmt.Sprintf("/products/%d", minID), "", "Handmade item no. 1<"},
+		{"/account", session, benchEmail},
+	}
+	var errs []error
+	for _, ch := range checks {
+		status, body, err := c.get(ch.path, ch.session)
+		if err != nil || status != http.StatusOK || !strings.Contains(body, ch.want) {
+			errs = append(errs, fmt.Errorf("GET %s: status %d, want 200 containing %q (%v)", ch.path, status, ch.want, err))
+		}
+	}
+	return errors.Join(errs...)
+}

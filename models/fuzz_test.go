@@ -1,0 +1,81 @@
+package models_test
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/storefront/storefront/models"
+)
+
+// The form parsers face arbitrary user input. The fuzz targets check properties
+// that must hold for every input, on top of the committed seed corpus in
+// testdata/fuzz/ (which `go test` runs as ordinary cases; scripts/fuzz.sh explores).
+
+// FuzzParsePrice: either a message and no amount, or an amount in range that
+// formats and parses back to itself.
+func FuzzParsePrice(f *testing.F) {
+	for _, s := range []string{"19.99", "$1,299", "1000000.00", "0.01", "", "-1", "1e3", "1,2,3", "١٢٣"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		cents, msg := models.ParsePrice(s)
+		if msg != "" {
+			if cents != 0 {
+				t.Fatalf("ParsePrice(%q) = %d with message %q", s, cents, msg)
+			}
+			return
+		}
+		if cents <= 0 || cents > models.PriceMaxCents {
+			t.Fatalf("ParsePrice(%q) = %d cents: out of range", s, cents)
+		}
+		formatted := models.FormatPrice(cents)
+		if again, msg := models.ParsePrice(formatted); again != cents || msg != "" {
+			t.Fatalf("ParsePrice(%q) = %d; FormatPrice = %q parses to %d %q", s, cents, formatted, again, msg)
+		}
+	})
+}
+
+// FuzzEmail: normalising is idempotent, and an accepted address is a bare,
+// printable, bounded address with a dotted domain.
+func FuzzEmail(f *testing.F) {
+	for _, s := range []string{"a@example.com", " A@Example.COM ", "a@b", "a b@example.com", "<a@example.com>",
+		"Name <a@example.com>", "a@example.com\r\nBcc: x@y.z", "\"a\"@example.com", "a@@example.com", "ü@example.com"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := models.NormalizeEmail(s)
+		if models.NormalizeEmail(n) != n {
+			t.Fatalf("NormalizeEmail not idempotent on %q", s)
+		}
+		if models.ValidateEmail(n) != "" {
+			return
+		}
+		if !utf8.ValidString(n) || len(n) > 254 {
+			t.Fatalf("ValidateEmail accepted %q (invalid UTF-8 or too long)", n)
+		}
+		if strings.ContainsFunc(n, func(r rune) bool { return r <= 0x20 || r == 0x7f }) || strings.ContainsAny(n, "<>,;") {
+			t.Fatalf("ValidateEmail accepted %q with spaces, controls or list syntax", n)
+		}
+		at := strings.LastIndexByte(n, '@')
+		if at < 1 || !strings.Contains(n[at+1:], ".") {
+			t.Fatalf("ValidateEmail accepted %q without local part or dotted domain", n)
+		}
+	})
+}
+
+// FuzzSafeLocalPath: whatever is accepted stays on the shop's origin however a
+// browser reads it (see assertStaysHome).
+func FuzzSafeLocalPath(f *testing.F) {
+	for _, s := range redirectAttacks {
+		f.Add(s)
+	}
+	for s := range redirectKeep {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if out, ok := models.SafeLocalPath(s); ok {
+			assertStaysHome(t, s, out)
+		}
+	})
+}

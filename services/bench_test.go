@@ -1,0 +1,149 @@
+package services_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	fiberredis "github.com/gofiber/storage/redis/v3"
+	"github.com/uptrace/bun"
+
+	"github.com/storefront/storefront/internal/testenv"
+	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/services"
+)
+
+// Benchmarks of the queries behind each page, on PostgreSQL seeded like `make
+// bench` (1,000 products from 50 sellers). Run with
+// `go test -run '^$' -bench . -benchmem ./services`; allocations per call are the
+// stable number on a noisy machine.
+
+func seededPostgres(b *testing.B) (*bun.DB, []models.User) {
+	b.Helper()
+	db, err := services.OpenDB(testenv.Postgres(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	ctx := context.Background()
+	if _, err := services.Migrate(ctx, db); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	users := make([]models.User, 50)
+	for i := range users {
+		users[i] = models.User{Email: fmt.Sprintf("seller%02d@example.com", i), PasswordHash: "x", CreatedAt: start}
+	}
+	if _, err := db.NewInsert().Model(&users).Returning("id").Exec(ctx); err != nil {
+		b.Fatal(err)
+	}
+	products := make([]models.Product, 1000)
+	for i := range products {
+		products[i] = models.Product{SellerID: users[i%len(users)].ID, Name: fmt.Sprintf("Item %d", i),
+			Description: "Made to order.", PriceCents: int64(100 + i), CreatedAt: start.Add(time.Duration(i) * time.Minute)}
+	}
+	if _, err := db.NewInsert().Model(&products).Exec(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
+		b.Fatal(err)
+	}
+	return db, users
+}
+
+func BenchmarkCatalogQueries(b *testing.B) {
+	db, users := seededPostgres(b)
+	catalog := services.NewCatalog(db)
+	ctx := context.Background()
+	b.Run("ListProducts/page1", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := catalog.ListProducts(ctx, 1); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ListProducts/page80", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := catalog.ListProducts(ctx, 80); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ProductByID", func(b *testing.B) {
+		b.ReportAllocs()
+		var i int64
+		for b.Loop() {
+			i++
+			if _, err := catalog.ProductByID(ctx, 1+i%1000); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ProductsBySeller", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := catalog.ProductsBySeller(ctx, users[3].ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("UserByID", func(b *testing.B) {
+		accounts := services.NewAccounts(db, nil)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := accounts.UserByID(ctx, users[3].ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkRedisPerRequest is the Redis work of a page: the session load of a
+// signed-in visitor and the catalogue version check of the cached pages.
+func BenchmarkRedisPerRequest(b *testing.B) {
+	url, prefix := testenv.Redis(b)
+	rdb, err := services.OpenRedis(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { rdb.Close() })
+	ctx := context.Background()
+	sessions := services.NewSessions(services.PrefixedKV{KV: fiberredis.NewFromConnection(rdb), Prefix: prefix}, 30*time.Minute, 12*time.Hour)
+	sess := sessions.New()
+	sess.UserID, sess.Email = 7, "bench@example.com"
+	if err := sessions.Save(ctx, sess); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("SessionLoad", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if s, err := sessions.Load(ctx, sess.ID); err != nil || s == nil {
+				b.Fatal("session not loaded", err)
+			}
+		}
+	})
+	version := services.RedisCatalogVersion{Client: rdb, Key: prefix + "catalog:version"}
+	b.Run("CatalogVersion", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := version.Current(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	shared := services.NewSharedCatalog(nil, version)
+	b.Run("CatalogVersion/coalesced-parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetParallelism(16)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := shared.Version(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
+}
