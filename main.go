@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	fiberredis "github.com/gofiber/storage/redis/v3"
 	"io"
 	"log/slog"
 	"net"
@@ -65,20 +66,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	var rdb *redis.Client
 	var sessionKV services.KV = services.NewMemoryKV()
 	var counter services.Counter = services.NewMemoryCounter()
-	catalog := services.NewCatalog(db)
 	if cfg.RedisURL != "" {
 		if rdb, err = services.OpenRedis(cfg.RedisURL); err != nil {
 			return err
 		}
 		defer rdb.Close()
-		// Sessions share our client (which neither pings nor panics when Redis is
-		// down at start-up); concurrent session loads share one MGET (make bench, c).
-		sessionKV = services.NewBatchedRedisKV(rdb, cfg.RedisPrefix)
+		// The session storage shares our client: unlike redis.New it neither pings
+		// nor panics when Redis is down at start-up. Concurrent session loads share
+		// one MGET on its connection (make bench, scenario c).
+		sessionKV = services.NewBatchedRedisKV(fiberredis.NewFromConnection(rdb), cfg.RedisPrefix)
 		counter = services.RedisCounter{Client: rdb, Prefix: cfg.RedisPrefix}
-		// Shared, so a product written through any instance retires every
-		// instance's cached catalogue pages at once.
-		catalog = services.NewSharedCatalog(db, services.RedisCatalogVersion{Client: rdb, Key: cfg.RedisPrefix + "catalog:version"})
-		catalog.PrepareVersion(ctx)
 	}
 
 	hasher, err := services.NewPasswordHasher(services.OWASPArgon2)
@@ -91,7 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	app, err := handlers.NewApp(handlers.Deps{
 		Log:         log,
 		Accounts:    services.NewAccounts(db, hasher),
-		Catalog:     catalog,
+		Catalog:     services.NewCatalog(db),
 		Sessions:    services.NewSessions(sessionKV, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
 		Throttle:    services.NewThrottle(counter, cfg.Throttle),
 		Health:      services.NewHealth(db, rdb),

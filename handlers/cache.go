@@ -19,9 +19,11 @@ import (
 // The product list and product pages are the shop's hot path. Their main content
 // shows products only (never the visitor: nav, CSRF token and flash are rendered
 // around it per request), so it is rendered once per catalogue version and kept
-// as HTML. The version is checked on every request (one Redis GET when shared),
-// and every product write changes it: no instance ever serves a page older than
-// the last product write, and no visitor's data is ever in the cache.
+// as HTML. The version is read from the database on every request (one read shared
+// by concurrent requests), and every product write changes it in its own
+// transaction: no instance ever serves a page older than the last product write,
+// a database outage is a 503 rather than a cached page, and no visitor's data is
+// ever in the cache.
 
 // fragment is cached main content with the page title that goes with it, or
 // (guestPage) a whole page as every guest gets it, with its ETag.
@@ -45,8 +47,9 @@ const (
 	// maxFragments bounds memory: list pages and products together. When full,
 	// the generation is dropped and refilled (1,000 products need 1,084 entries).
 	maxFragments = 8192
-	// maxFragmentAge is a backstop only, for a version bump lost to a storage
-	// failure at the very moment of a product write; the version does the work.
+	// maxFragmentAge is a backstop only, for products changed in the database by
+	// something other than the app (which cannot bump the version); the version
+	// does the work.
 	maxFragmentAge = time.Minute
 )
 
@@ -96,8 +99,8 @@ func (s *server) catalogPage(c *fiber.Ctx, key string, canonical []string, build
 	version, verr := s.Catalog.Version(ctx)
 	now := time.Now()
 	if verr != nil || version == "" {
-		// Version storage down (or no version yet): serve straight from the
-		// database, cache nothing, and forget what was cached before.
+		// The database did not answer the version read in time: try it directly
+		// (a 503 if it is down), cache nothing, and forget what was cached before.
 		s.fragments.clear()
 		title, content, err := build(ctx)
 		if err != nil {

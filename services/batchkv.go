@@ -7,17 +7,18 @@ import (
 	"sync"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	fiberredis "github.com/gofiber/storage/redis/v3"
 )
 
-// BatchedRedisKV is the session KV on Redis with batched reads: every signed-in
-// page loads its session, and under load the concurrent loads travel together in
-// one MGET (one round trip, two syscalls) instead of one GET each. A read still
-// starts only after its caller asked, so a session deleted (logout) before a
-// request began is never returned to it. Writes go straight to Redis.
+// BatchedRedisKV is the session KV: gofiber/storage/redis stores the sessions,
+// and reads are batched on its connection. Every signed-in page loads its
+// session, and under load the concurrent loads travel together in one MGET (one
+// round trip, two syscalls) instead of one GET each. A read still starts only
+// after its caller asked, so a session deleted (logout) before a request began is
+// never returned to it. Writes and deletes go through the storage unbatched.
 type BatchedRedisKV struct {
-	client *redis.Client
-	prefix string
+	storage *fiberredis.Storage
+	prefix  string
 
 	mu      sync.Mutex
 	pending []*kvRead // not started yet: new reads join
@@ -37,9 +38,9 @@ const maxBatch = 256
 // kvReadTimeout bounds one batch; the client's own timeouts are shorter.
 const kvReadTimeout = 2 * time.Second
 
-// NewBatchedRedisKV returns the KV; every key is stored under prefix.
-func NewBatchedRedisKV(client *redis.Client, prefix string) *BatchedRedisKV {
-	return &BatchedRedisKV{client: client, prefix: prefix}
+// NewBatchedRedisKV returns the KV over storage; every key is stored under prefix.
+func NewBatchedRedisKV(storage *fiberredis.Storage, prefix string) *BatchedRedisKV {
+	return &BatchedRedisKV{storage: storage, prefix: prefix}
 }
 
 func (kv *BatchedRedisKV) GetWithContext(ctx context.Context, key string) ([]byte, error) {
@@ -83,7 +84,7 @@ func (kv *BatchedRedisKV) read(batch []*kvRead) {
 		keys[i] = r.key
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), kvReadTimeout)
-	vals, err := kv.client.MGet(ctx, keys...).Result()
+	vals, err := kv.storage.Conn().MGet(ctx, keys...).Result()
 	cancel()
 	if err == nil && len(vals) != len(batch) {
 		err = errors.New("redis: MGET returned a wrong number of values")
@@ -99,9 +100,9 @@ func (kv *BatchedRedisKV) read(batch []*kvRead) {
 }
 
 func (kv *BatchedRedisKV) SetWithContext(ctx context.Context, key string, val []byte, exp time.Duration) error {
-	return kv.client.Set(ctx, kv.prefix+key, val, exp).Err()
+	return kv.storage.SetWithContext(ctx, kv.prefix+key, val, exp)
 }
 
 func (kv *BatchedRedisKV) DeleteWithContext(ctx context.Context, key string) error {
-	return kv.client.Del(ctx, kv.prefix+key).Err()
+	return kv.storage.DeleteWithContext(ctx, kv.prefix+key)
 }

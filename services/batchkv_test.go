@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	fiberredis "github.com/gofiber/storage/redis/v3"
+
 	"github.com/storefront/storefront/internal/testenv"
 	"github.com/storefront/storefront/services"
 )
@@ -21,7 +23,7 @@ func TestBatchedRedisKV(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { rdb.Close() })
-	kv := services.NewBatchedRedisKV(rdb, prefix)
+	kv := services.NewBatchedRedisKV(fiberredis.NewFromConnection(rdb), prefix)
 	ctx := context.Background()
 	const n = 600 // more than one batch
 	for i := range n {

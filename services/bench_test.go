@@ -82,6 +82,25 @@ func BenchmarkCatalogQueries(b *testing.B) {
 			}
 		}
 	})
+	b.Run("Version", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := catalog.Version(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Version/coalesced-parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetParallelism(16)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := catalog.Version(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
 	b.Run("ProductsBySeller", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -102,7 +121,7 @@ func BenchmarkCatalogQueries(b *testing.B) {
 }
 
 // BenchmarkRedisPerRequest is the Redis work of a page: the session load of a
-// signed-in visitor and the catalogue version check of the cached pages.
+// signed-in visitor.
 func BenchmarkRedisPerRequest(b *testing.B) {
 	url, prefix := testenv.Redis(b)
 	rdb, err := services.OpenRedis(url)
@@ -111,7 +130,7 @@ func BenchmarkRedisPerRequest(b *testing.B) {
 	}
 	b.Cleanup(func() { rdb.Close() })
 	ctx := context.Background()
-	sessions := services.NewSessions(services.PrefixedKV{KV: fiberredis.NewFromConnection(rdb), Prefix: prefix}, 30*time.Minute, 12*time.Hour)
+	sessions := services.NewSessions(services.NewBatchedRedisKV(fiberredis.NewFromConnection(rdb), prefix), 30*time.Minute, 12*time.Hour)
 	sess := sessions.New()
 	sess.UserID, sess.Email = 7, "bench@example.com"
 	if err := sessions.Save(ctx, sess); err != nil {
@@ -124,26 +143,5 @@ func BenchmarkRedisPerRequest(b *testing.B) {
 				b.Fatal("session not loaded", err)
 			}
 		}
-	})
-	version := services.RedisCatalogVersion{Client: rdb, Key: prefix + "catalog:version"}
-	b.Run("CatalogVersion", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := version.Current(ctx); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	shared := services.NewSharedCatalog(nil, version)
-	b.Run("CatalogVersion/coalesced-parallel", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetParallelism(16)
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				if _, err := shared.Version(ctx); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
 	})
 }

@@ -14,51 +14,21 @@ import (
 // Catalog lists, shows and creates products.
 type Catalog struct {
 	db      *bun.DB
-	version CatalogVersion
+	version *coalescedVersion
 	now     func() time.Time
 }
 
-// NewCatalog returns the catalog service for a single instance: its version
-// (see Version) lives in memory.
+// NewCatalog returns the catalog service.
 func NewCatalog(db *bun.DB) *Catalog {
-	return NewSharedCatalog(db, new(MemoryCatalogVersion))
-}
-
-// NewSharedCatalog returns the catalog service with a version that all app
-// instances share (RedisCatalogVersion), for several instances on one database.
-// Concurrent reads of the version share one storage round trip.
-func NewSharedCatalog(db *bun.DB, version CatalogVersion) *Catalog {
-	return &Catalog{db: db, version: &coalescedVersion{CatalogVersion: version}, now: time.Now}
+	read := func(ctx context.Context) (string, error) { return readCatalogVersion(ctx, db) }
+	return &Catalog{db: db, version: &coalescedVersion{read: read}, now: time.Now}
 }
 
 // Version returns the catalogue's current version: anything derived from the
-// products under another version is out of date.
+// products under another version is out of date. Concurrent calls share one
+// database read that starts after each of them asked.
 func (c *Catalog) Version(ctx context.Context) (string, error) {
 	return c.version.Current(ctx)
-}
-
-// PrepareVersion makes sure a catalogue version exists, so that pages can be
-// cached from the first request (readers never create one). It tries once now,
-// briefly, then keeps trying in the background until it succeeds or ctx ends:
-// storage that is down at start-up must not stop the app.
-func (c *Catalog) PrepareVersion(ctx context.Context) {
-	try := func() error {
-		ctx, cancel := context.WithTimeout(ctx, time.Second)
-		defer cancel()
-		return c.version.Init(ctx)
-	}
-	if try() == nil {
-		return
-	}
-	go func() {
-		for try() != nil {
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(time.Second):
-			}
-		}
-	}()
 }
 
 // ListProducts returns page number n (1-based) of all products, newest first.
@@ -120,18 +90,16 @@ func (c *Catalog) CreateProduct(ctx context.Context, sellerID int64, in models.P
 	}
 	p.SellerID = sellerID
 	p.CreatedAt = c.now().UTC().Truncate(time.Microsecond)
-	// Bump before the insert too: if the version storage is down, refuse the
-	// write (nothing stored) rather than store a product that caches miss.
-	if err := c.version.Bump(ctx); err != nil {
-		return nil, err
-	}
-	if _, err := c.db.NewInsert().Model(&p).Returning("id").Exec(ctx); err != nil {
-		return nil, dbError("catalog: create product", err)
-	}
-	// After the commit: a page cached from a read that raced the insert carries
-	// the version bumped above, which this retires.
-	if err := c.version.Bump(ctx); err != nil {
-		return nil, err
+	// The version changes in the same transaction as the product: no instance can
+	// see the product without the new version, or the new version without it.
+	err = c.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(&p).Returning("id").Exec(ctx); err != nil {
+			return dbError("catalog: create product", err)
+		}
+		return bumpCatalogVersion(ctx, tx)
+	})
+	if err != nil {
+		return nil, dbError("catalog: create product", err) // BEGIN and COMMIT can fail too
 	}
 	return &p, nil
 }

@@ -6,87 +6,45 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/uptrace/bun"
 )
 
-// CatalogVersion names the current state of the catalogue. Every product write
-// changes it, so anything derived from products (the rendered list and product
-// pages the handlers cache) is valid only while the version it was made under is
-// still current. Shared storage makes a write on one app instance visible to all
-// of them at once; a TTL alone could not promise "never a stale page".
-type CatalogVersion interface {
-	// Current returns the version now; "" means there is none yet, and nothing
-	// may be cached. An error means the storage failed; callers then must not
-	// use anything cached either.
-	Current(ctx context.Context) (string, error)
-	// Bump makes a new version, invalidating everything made under older ones.
-	Bump(ctx context.Context) error
-	// Init creates a version if there is none, leaving an existing one alone.
-	Init(ctx context.Context) error
-}
+// The catalogue version names the current state of the products. Every product
+// write increments it in the write's own transaction (see Catalog.CreateProduct),
+// so anything derived from products — the rendered list and product pages the
+// handlers cache — is valid only while the version it was made under is current.
+// It lives in the database rather than in Redis or memory because:
+//   - every instance sharing the database sees a write at once, with no window
+//     between the commit and an invalidation that could fail on its own;
+//   - a cached page is only served while the database answers, so a database
+//     outage is a 503 on every catalogue page, as for any other page that needs it;
+//   - the embedded SQLite default works the same way.
 
-// RedisCatalogVersion keeps the version in one Redis key shared by all instances:
-// one GET per cached page (≈30 µs, shared by concurrent requests), instead of a
-// database query and a render. Versions are random, not a counter, so that a
-// Redis that lost its data can never hand out a version that earlier cache
-// entries were made under. Readers never write: guests cost no Redis writes.
-type RedisCatalogVersion struct {
-	Client *redis.Client
-	Key    string // e.g. REDIS_PREFIX + "catalog:version"
-}
-
-func (v RedisCatalogVersion) Current(ctx context.Context) (string, error) {
-	s, err := v.Client.Get(ctx, v.Key).Result()
-	if errors.Is(err, redis.Nil) {
-		// Lost (or never made, if Init failed at start-up): uncached until the
-		// next product write or app start makes one.
-		return "", nil
+// readCatalogVersion reads the version row.
+func readCatalogVersion(ctx context.Context, db bun.IDB) (string, error) {
+	var v int64
+	if err := db.NewSelect().Table("catalog_version").Column("version").Where("id = 1").Scan(ctx, &v); err != nil {
+		return "", dbError("catalog version: read", err)
 	}
-	if err != nil {
-		return "", unavailable("catalog version: get", err)
-	}
-	return s, nil
+	return strconv.FormatInt(v, 10), nil
 }
 
-func (v RedisCatalogVersion) Bump(ctx context.Context) error {
-	if err := v.Client.Set(ctx, v.Key, randomToken(), 0).Err(); err != nil {
-		return unavailable("catalog version: bump", err)
+// bumpCatalogVersion increments the version inside tx.
+func bumpCatalogVersion(ctx context.Context, tx bun.Tx) error {
+	if _, err := tx.NewUpdate().Table("catalog_version").Set("version = version + 1").Where("id = 1").Exec(ctx); err != nil {
+		return dbError("catalog version: bump", err)
 	}
 	return nil
 }
 
-func (v RedisCatalogVersion) Init(ctx context.Context) error {
-	// SETNX lets instances starting together agree on one value.
-	if err := v.Client.SetNX(ctx, v.Key, randomToken(), 0).Err(); err != nil {
-		return unavailable("catalog version: init", err)
-	}
-	return nil
-}
-
-// MemoryCatalogVersion is the version for a single instance without Redis (the
-// embedded default, where sessions are per-process too).
-type MemoryCatalogVersion struct{ n atomic.Uint64 }
-
-func (v *MemoryCatalogVersion) Current(context.Context) (string, error) {
-	return strconv.FormatUint(v.n.Load(), 10), nil
-}
-
-func (v *MemoryCatalogVersion) Bump(context.Context) error {
-	v.n.Add(1)
-	return nil
-}
-
-func (v *MemoryCatalogVersion) Init(context.Context) error { return nil }
-
-// coalescedVersion shares one storage read among all the requests that asked for
-// the version before that read started. Every caller still gets a value read
-// after it called (so it sees every product write that finished before its
-// request), but under load one Redis GET answers many requests instead of one.
+// coalescedVersion shares one database read among all the requests that asked for
+// the version before that read started. Every caller still gets a value read after
+// it called (so it sees every product write committed before its request), but
+// under load one round trip answers many requests instead of one.
 type coalescedVersion struct {
-	CatalogVersion
+	read    func(ctx context.Context) (string, error)
 	mu      sync.Mutex
 	next    *versionRead // not started yet: new callers join it
 	reading bool         // a goroutine is running reads
@@ -98,10 +56,11 @@ type versionRead struct {
 	err     error
 }
 
-// versionReadTimeout bounds one shared read; the Redis client's own timeouts
-// are shorter still.
+// versionReadTimeout bounds one shared read.
 const versionReadTimeout = 2 * time.Second
 
+// Current returns the version, or an error when the database did not answer in
+// time (the caller's deadline or versionWait, whichever comes first).
 func (v *coalescedVersion) Current(ctx context.Context) (string, error) {
 	v.mu.Lock()
 	if v.next == nil {
@@ -125,9 +84,8 @@ func (v *coalescedVersion) Current(ctx context.Context) (string, error) {
 	}
 }
 
-// versionWait is how long a page waits for the version before it gives up on
-// the cache and renders from the database: a hung Redis must not hold up guests,
-// who need no Redis otherwise.
+// versionWait is how long a page waits for the version before it stops relying
+// on the cache; it then queries the database itself under the request deadline.
 const versionWait = 250 * time.Millisecond
 
 var errVersionSlow = errors.New("no answer in time")
@@ -149,7 +107,7 @@ func (v *coalescedVersion) readLoop() {
 		}
 		v.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), versionReadTimeout)
-		r.version, r.err = v.CatalogVersion.Current(ctx)
+		r.version, r.err = v.read(ctx)
 		cancel()
 		close(r.done)
 	}

@@ -20,6 +20,8 @@ import (
 	"github.com/uptrace/bun/driver/sqliteshim"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/storefront/storefront/models"
 )
 
 // DefaultSQLiteFile is the embedded database used when no DATABASE_URL is given.
@@ -113,6 +115,10 @@ func isUniqueViolation(err error) bool {
 func dbError(op string, err error) error {
 	if err == nil {
 		return nil
+	}
+	var classified *models.Error
+	if errors.As(err, &classified) {
+		return err // already says what it is (e.g. from inside a transaction)
 	}
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%s: %w", op, err)

@@ -58,8 +58,10 @@ func SeedDemo(ctx context.Context, db *bun.DB) (int, error) {
 			p.CreatedAt = start.Add(time.Duration(i) * time.Hour)
 			products[i] = p
 		}
-		_, err := tx.NewInsert().Model(&products).Exec(ctx)
-		return err
+		if _, err := tx.NewInsert().Model(&products).Exec(ctx); err != nil {
+			return err
+		}
+		return bumpCatalogVersion(ctx, tx)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("demo: seed: %w", err)

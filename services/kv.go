@@ -6,32 +6,14 @@ import (
 	"time"
 )
 
-// KV is the key-value storage sessions live in. github.com/gofiber/storage/redis/v3
-// satisfies it in production; MemoryKV serves the embedded default. A missing key
+// KV is the key-value storage sessions live in: BatchedRedisKV (over
+// github.com/gofiber/storage/redis/v3) in production, MemoryKV for the embedded
+// default. A missing key
 // is (nil, nil); any error means the storage itself failed.
 type KV interface {
 	GetWithContext(ctx context.Context, key string) ([]byte, error)
 	SetWithContext(ctx context.Context, key string, val []byte, exp time.Duration) error
 	DeleteWithContext(ctx context.Context, key string) error
-}
-
-// PrefixedKV namespaces every key, so the shop can share a Redis database with
-// other programs (and tests with each other) without ever touching their keys.
-type PrefixedKV struct {
-	KV     KV
-	Prefix string
-}
-
-func (p PrefixedKV) GetWithContext(ctx context.Context, key string) ([]byte, error) {
-	return p.KV.GetWithContext(ctx, p.Prefix+key)
-}
-
-func (p PrefixedKV) SetWithContext(ctx context.Context, key string, val []byte, exp time.Duration) error {
-	return p.KV.SetWithContext(ctx, p.Prefix+key, val, exp)
-}
-
-func (p PrefixedKV) DeleteWithContext(ctx context.Context, key string) error {
-	return p.KV.DeleteWithContext(ctx, p.Prefix+key)
 }
 
 // MemoryKV is an in-process KV with expiry for running without Redis. Sessions in

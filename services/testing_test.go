@@ -46,10 +46,8 @@ func KVs(tb testing.TB) map[string]KV {
 	}
 	tb.Cleanup(func() { rdb.Close() })
 	return map[string]KV{
-		"redis":  PrefixedKV{KV: fiberredis.NewFromConnection(rdb), Prefix: prefix},
+		"redis":  NewBatchedRedisKV(fiberredis.NewFromConnection(rdb), prefix),
 		"memory": NewMemoryKV(),
-		// What the app uses for sessions on Redis (batched reads).
-		"redis-batched": NewBatchedRedisKV(rdb, prefix+"batched:"),
 	}
 }
 

@@ -294,7 +294,7 @@ func (b *bench) report() string {
 		walls = append(walls, float64(h))
 	}
 	fmt.Fprintf(&sb, "\nLogin (e): one argon2id verify (m=19 MiB, t=2, p=1, the app's parameters) costs %s of CPU (%s wall) "+
-		"(median over rounds; 9 verifies timed by the harness on the app's CPU just before (e), CPU from the thread's rusage); %.0f µs of app CPU per login above. "+
+		"(median over rounds; 9 verifies timed in the harness just before (e), CPU from its rusage); %.0f µs of app CPU per login above. "+
 		"The ceiling is GOMAXPROCS / hash time = %d / %s = %.1f logins/s; efficiency is computed per round against that round's hash time. "+
 		"Each login uses its own pre-session (GET /login beforehand, %d per run), because a successful login destroys it and rotates the id.\n",
 		ms(time.Duration(median(hashes))), ms(time.Duration(median(walls))), median(b.pick("e", func(m measurement) float64 { return m.appUS })),

@@ -63,7 +63,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	hasher, err := newHashTimer(ctx, o.sutCPU)
+	hasher, err := newHashTimer(ctx)
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"syscall"
 	"time"
-	"unsafe"
 
 	"github.com/uptrace/bun"
 
@@ -77,16 +75,14 @@ func seed(ctx context.Context, databaseURL string) (minID, maxID int64, err erro
 	return minID, maxID, err
 }
 
-// hashTimer times the app's password hash (argon2id with its parameters) where
-// the app runs, so that login (e) is judged against the hash on the same core
-// under the same conditions, in the same round.
+// hashTimer times the app's password hash (argon2id with its parameters), so
+// that login (e) is judged against it in the same round.
 type hashTimer struct {
 	hasher *services.PasswordHasher
 	hash   string
-	cpu    int // -1: not pinned
 }
 
-func newHashTimer(ctx context.Context, cpu int) (*hashTimer, error) {
+func newHashTimer(ctx context.Context) (*hashTimer, error) {
 	hasher, err := services.NewPasswordHasher(services.OWASPArgon2)
 	if err != nil {
 		return nil, err
@@ -95,23 +91,14 @@ func newHashTimer(ctx context.Context, cpu int) (*hashTimer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &hashTimer{hasher: hasher, hash: hash, cpu: cpu}, nil
+	return &hashTimer{hasher: hasher, hash: hash}, nil
 }
 
-// measure returns the CPU time of one verification (the mean over n, read from
-// the thread's own rusage, so that other processes on the core do not inflate
-// it) and the median wall time.
+// measure returns the CPU time of one verification (the mean over n, from this
+// process's rusage: the harness is otherwise idle then, and unlike wall time it
+// is not inflated by other processes on a busy machine) and the median wall time.
 func (h *hashTimer) measure(ctx context.Context, n int) (cpu, wall time.Duration, err error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if h.cpu >= 0 {
-		restore, err := pinThread(h.cpu)
-		if err != nil {
-			return 0, 0, err
-		}
-		defer restore()
-	}
-	cpu0, err := threadCPU()
+	cpu0, err := processCPU()
 	if err != nil {
 		return 0, 0, err
 	}
@@ -123,34 +110,18 @@ func (h *hashTimer) measure(ctx context.Context, n int) (cpu, wall time.Duration
 		}
 		times = append(times, float64(time.Since(t0)))
 	}
-	cpu1, err := threadCPU()
+	cpu1, err := processCPU()
 	if err != nil {
 		return 0, 0, err
 	}
 	return (cpu1 - cpu0) / time.Duration(n), time.Duration(median(times)), nil
 }
 
-// threadCPU is the calling thread's user+system time (RUSAGE_THREAD).
-func threadCPU() (time.Duration, error) {
-	const rusageThread = 1
+// processCPU is this process's user+system time so far.
+func processCPU() (time.Duration, error) {
 	var ru syscall.Rusage
-	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0, err
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), nil
-}
-
-// pinThread moves the calling OS thread to cpu and returns how to undo it.
-func pinThread(cpu int) (func(), error) {
-	var old, set [16]uint64
-	if _, _, e := syscall.RawSyscall(syscall.SYS_SCHED_GETAFFINITY, 0, unsafe.Sizeof(old), uintptr(unsafe.Pointer(&old))); e != 0 {
-		return nil, e
-	}
-	set[cpu/64] = 1 << (cpu % 64)
-	if _, _, e := syscall.RawSyscall(syscall.SYS_SCHED_SETAFFINITY, 0, unsafe.Sizeof(set), uintptr(unsafe.Pointer(&set))); e != 0 {
-		return nil, e
-	}
-	return func() {
-		syscall.RawSyscall(syscall.SYS_SCHED_SETAFFINITY, 0, unsafe.Sizeof(old), uintptr(unsafe.Pointer(&old)))
-	}, nil
 }

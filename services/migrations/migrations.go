@@ -19,6 +19,7 @@ func New() (*migrate.Migrations, error) {
 	for _, register := range []func(*migrate.Migrations) error{
 		registerCreateUsers,
 		registerCreateProducts,
+		registerCreateCatalogVersion,
 	} {
 		if err := register(m); err != nil {
 			return nil, err
