@@ -104,7 +104,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			WriteTimeout:   cfg.WriteTimeout,
 			IdleTimeout:    cfg.IdleTimeout,
 			BenchRoutes:    cfg.BenchRoutes,
-			Development:    cfg.Development,
 		},
 	})
 	if err != nil {

@@ -26,15 +26,14 @@ type Config struct {
 	// RequestTimeout bounds the database and Redis work of one request.
 	RequestTimeout time.Duration
 	// ReadTimeout (headers and body), WriteTimeout and IdleTimeout (keep-alive)
-	// cut off slow clients; zero means 10 s, 15 s and 60 s.
+	// cut off slow clients; zero means 10 s, 15 s and 60 s. A zero RequestTimeout
+	// means 1.5 s, short enough that a hung dependency is a 503 within 2 s.
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
 	IdleTimeout  time.Duration
 	// BenchRoutes enables /bench/plaintext, registered before all middleware, to
 	// measure the machine's ceiling for this server. Never on in production.
 	BenchRoutes bool
-	// Development relaxes nothing security-relevant; it only enables stack traces in logs.
-	Development bool
 }
 
 // Deps are everything the HTTP layer needs; main builds them.
@@ -72,9 +71,7 @@ func NewApp(deps Deps) (*fiber.App, error) {
 	if deps.Draining == nil {
 		deps.Draining = func() bool { return false }
 	}
-	if deps.Config.RequestTimeout == 0 {
-		deps.Config.RequestTimeout = 5 * time.Second
-	}
+	deps.Config.RequestTimeout = cmp.Or(deps.Config.RequestTimeout, 1500*time.Millisecond)
 	deps.Config.ReadTimeout = cmp.Or(deps.Config.ReadTimeout, 10*time.Second)
 	deps.Config.WriteTimeout = cmp.Or(deps.Config.WriteTimeout, 15*time.Second)
 	deps.Config.IdleTimeout = cmp.Or(deps.Config.IdleTimeout, 60*time.Second)
