@@ -1,15 +1,12 @@
 package blackbox
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -119,8 +116,9 @@ func TestLoginNeverRedirectsOffSite(t *testing.T) {
 	// Absolute-form request target: GET http://evil.example/account HTTP/1.1.
 	c = newClient(t, a)
 	c.get("/login")
-	status, loc := rawRequest(t, a.addr, "GET http://evil.example/account HTTP/1.1\r\nHost: evil.example\r\n"+
+	raw := rawResponse(t, a.addr, "GET http://evil.example/account HTTP/1.1\r\nHost: evil.example\r\n"+
 		"Cookie: "+sessionCookie+"="+c.session()+"\r\nConnection: close\r\n\r\n")
+	status, loc := raw.Status, raw.location()
 	if status != http.StatusSeeOther {
 		t.Errorf("absolute-form GET: status %d, want 303", status)
 	}
@@ -128,26 +126,6 @@ func TestLoginNeverRedirectsOffSite(t *testing.T) {
 	r = c.postWithToken("/login", url.Values{"email": {email}, "password": {testPassword}})
 	assertLocal(t, "after-login page stored from an absolute-form request target", r.location())
 	t.Logf("absolute-form request target: redirected to %q, then after login to %q", loc, r.location())
-}
-
-// rawRequest writes req on a new connection and returns the status and Location.
-func rawRequest(t *testing.T, addr, req string) (int, string) {
-	t.Helper()
-	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := conn.Write([]byte(req)); err != nil {
-		t.Fatal(err)
-	}
-	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatalf("read response: %v", err)
-	}
-	res.Body.Close()
-	return res.StatusCode, res.Header.Get("Location")
 }
 
 // The after-login page is judged when it is stored and again when it is used:
