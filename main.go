@@ -67,6 +67,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	var sessionKV services.KV = services.NewMemoryKV()
 	var counter services.Counter = services.NewMemoryCounter()
 	if cfg.RedisURL != "" {
+		// go-redis reports dial failures through its own logger; route them into
+		// ours so an outage shows up in the structured log, not as stray text.
+		redis.SetLogger(redisLog{log})
 		if rdb, err = services.OpenRedis(cfg.RedisURL); err != nil {
 			return err
 		}
@@ -191,4 +194,11 @@ func newLogger(w io.Writer, cfg Config) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// redisLog adapts slog to go-redis's logger interface.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, "redis client", "message", fmt.Sprintf(format, v...))
 }

@@ -50,6 +50,9 @@ func (s *server) logRequest(c *fiber.Ctx) error {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
 	}
+	if !s.Log.Enabled(context.Background(), slog.LevelInfo) {
+		return nil // e.g. LOG_LEVEL=warn: skip building the fields too
+	}
 	s.Log.LogAttrs(context.Background(), slog.LevelInfo, "request",
 		slog.String("rid", requestID(c)),
 		slog.String("method", c.Method()),
