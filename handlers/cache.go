@@ -128,7 +128,7 @@ func (s *server) catalogPage(c *fiber.Ctx, key string, canonical []string, build
 		f = fragment{title: title, html: buf.String(), made: now}
 		s.fragments.put(version, key, f)
 	}
-	page := views.CachedPage(s.page(c, f.title), f.html)
+	page := views.ProductsLayout(s.page(c, f.title), templ.Raw(f.html))
 	if pageKey == "" {
 		return render(c, fiber.StatusOK, page)
 	}

@@ -61,24 +61,26 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 
 func BenchmarkRenderProductList(b *testing.B) {
 	page := models.ProductPage{Number: 1, HasNext: true, Products: benchProducts(models.ProductsPerPage)}
-	b.Run("guest", func(b *testing.B) { benchRender(b, views.ProductListPage(benchPage(false), page)) })
-	b.Run("signed-in", func(b *testing.B) { benchRender(b, views.ProductListPage(benchPage(true), page)) })
+	b.Run("guest", func(b *testing.B) { benchRender(b, views.ProductsLayout(benchPage(false), views.ProductList(page))) })
+	b.Run("signed-in", func(b *testing.B) { benchRender(b, views.ProductsLayout(benchPage(true), views.ProductList(page))) })
 	// What the handler does on a cache hit: only the layout around cached HTML.
 	var main strings.Builder
 	if err := views.ProductList(page).Render(context.Background(), &main); err != nil {
 		b.Fatal(err)
 	}
-	b.Run("cached-main", func(b *testing.B) { benchRender(b, views.CachedPage(benchPage(true), main.String())) })
+	b.Run("cached-main", func(b *testing.B) { benchRender(b, views.ProductsLayout(benchPage(true), templ.Raw(main.String()))) })
 }
 
 func BenchmarkRenderProductDetail(b *testing.B) {
 	product := benchProducts(1)[0]
-	b.Run("guest", func(b *testing.B) { benchRender(b, views.ProductPage(benchPage(false), product)) })
+	b.Run("guest", func(b *testing.B) {
+		benchRender(b, views.ProductsLayout(benchPage(false), views.ProductDetail(product)))
+	})
 	var main strings.Builder
 	if err := views.ProductDetail(product).Render(context.Background(), &main); err != nil {
 		b.Fatal(err)
 	}
-	b.Run("cached-main", func(b *testing.B) { benchRender(b, views.CachedPage(benchPage(false), main.String())) })
+	b.Run("cached-main", func(b *testing.B) { benchRender(b, views.ProductsLayout(benchPage(false), templ.Raw(main.String()))) })
 }
 
 func BenchmarkRenderAccount(b *testing.B) {
