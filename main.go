@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 
 	var rdb *redis.Client
-	var sessionKV services.KV = services.NewMemoryKV()
+	var sessionStore services.SessionStore = services.NewMemorySessionStore()
 	var counter services.Counter = services.NewMemoryCounter()
 	if cfg.RedisURL != "" {
 		// go-redis reports dial failures through its own logger; route them into
@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		// The session storage shares our client: unlike redis.New it neither pings
 		// nor panics when Redis is down at start-up. Concurrent session loads share
 		// one MGET on its connection (make bench, scenario c).
-		sessionKV = services.NewBatchedRedisKV(fiberredis.NewFromConnection(rdb), cfg.RedisPrefix)
+		sessionStore = services.NewRedisSessionStore(fiberredis.NewFromConnection(rdb), cfg.RedisPrefix)
 		counter = services.RedisCounter{Client: rdb, Prefix: cfg.RedisPrefix}
 	}
 
@@ -92,7 +92,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Log:         log,
 		Accounts:    services.NewAccounts(db, hasher),
 		Catalog:     services.NewCatalog(db),
-		Sessions:    services.NewSessions(sessionKV, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
+		Sessions:    services.NewSessions(sessionStore, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
 		Throttle:    services.NewThrottle(counter, cfg.Throttle),
 		Health:      services.NewHealth(db, rdb),
 		SchemaReady: schemaReady.Load,

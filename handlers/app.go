@@ -57,6 +57,7 @@ type Deps struct {
 // server carries the dependencies into the handler methods.
 type server struct {
 	Deps
+	getRoutes *getRoutes // the after-login rule's list of pages
 	assets    *assetTable
 	fragments *fragmentCache
 	requestID atomic.Uint64
@@ -103,5 +104,6 @@ func NewApp(deps Deps) (*fiber.App, error) {
 		AppName:                 "storefront",
 	})
 	s.routes(app)
+	s.getRoutes = newGetRoutes(app.GetRoutes(true))
 	return app, nil
 }

@@ -110,6 +110,20 @@ func isUniqueViolation(err error) bool {
 	return false
 }
 
+// isForeignKeyViolation reports whether err is a foreign-key failure on either
+// database: a row refers to one that no longer exists.
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23503"
+	}
+	var sqliteErr *sqlite.Error
+	if errors.As(err, &sqliteErr) {
+		return sqliteErr.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
+
 // dbError classifies a database failure: a cancelled request stays as it is, an
 // unreachable or timed-out database becomes EUNAVAILABLE (503), the rest is internal.
 func dbError(op string, err error) error {

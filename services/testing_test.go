@@ -36,8 +36,9 @@ func Databases(tb testing.TB) map[string]*bun.DB {
 	return dbs
 }
 
-// KVs (tests only) returns a Redis-backed KV under a fresh prefix and an in-memory one.
-func KVs(tb testing.TB) map[string]KV {
+// SessionStores (tests only) returns a Redis store under a fresh prefix and an
+// in-memory one, for tests that hold both to the same contract.
+func SessionStores(tb testing.TB) map[string]SessionStore {
 	tb.Helper()
 	url, prefix := testenv.Redis(tb)
 	rdb, err := OpenRedis(url)
@@ -45,9 +46,9 @@ func KVs(tb testing.TB) map[string]KV {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { rdb.Close() })
-	return map[string]KV{
-		"redis":  NewBatchedRedisKV(fiberredis.NewFromConnection(rdb), prefix),
-		"memory": NewMemoryKV(),
+	return map[string]SessionStore{
+		"redis":  NewRedisSessionStore(fiberredis.NewFromConnection(rdb), prefix),
+		"memory": NewMemorySessionStore(),
 	}
 }
 
