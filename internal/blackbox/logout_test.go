@@ -13,7 +13,7 @@ import (
 // Issue 8, item 6: a request whose session touch is due (it re-writes the
 // session it loaded) must not bring back a session that a logout ended in
 // between. The issue's repro: 4 to 7 of 40 sessions were back. Here each of 40
-// sessions gets a logout and four page loads at the same moment, in two rounds.
+// sessions gets a logout and eight page loads at the same moment, in three rounds.
 func TestLoggedOutSessionNeverComesBack(t *testing.T) {
 	t.Parallel()
 	// A touch is due a tenth of the idle timeout after the last one (2 s here;
@@ -25,7 +25,7 @@ func TestLoggedOutSessionNeverComesBack(t *testing.T) {
 	_, email := newUser(t, a)
 
 	back, total := 0, 0
-	for range 2 {
+	for range 3 {
 		clients := make([]*client, 40)
 		for i := range clients {
 			clients[i] = newClient(t, a)
@@ -41,7 +41,7 @@ func TestLoggedOutSessionNeverComesBack(t *testing.T) {
 		var wg sync.WaitGroup
 		for i, c := range clients {
 			ids[i] = c.session()
-			for range 4 {
+			for range 8 {
 				reader := c.clone()
 				wg.Go(func() {
 					<-start
@@ -75,7 +75,7 @@ func TestLoggedOutSessionNeverComesBack(t *testing.T) {
 	if back > 0 {
 		t.Errorf("%d of %d logged-out sessions came back", back, total)
 	}
-	t.Logf("%d sessions logged out while four page loads each were touching them: %d came back", total, back)
+	t.Logf("%d sessions logged out while eight page loads each were touching them: %d came back", total, back)
 }
 
 // Issue 8, item 7: "Log out" in a tab whose session has already ended (logged out
