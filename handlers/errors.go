@@ -36,7 +36,12 @@ func statusOf(code models.Code) int {
 // message that never includes internal details, and one log line for failures.
 func (s *server) handleError(c *fiber.Ctx, err error) error {
 	if errors.Is(err, services.ErrUserGone) && state(c).session.SignedIn() {
-		// The account was deleted while this request ran: signed out, not a failure.
+		// The account was deleted while this request ran: signed out, not a
+		// failure. The request's deadline has passed by now (the middleware has
+		// unwound), so ending the sessions gets one of its own.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), s.Config.RequestTimeout)
+		defer cancel()
+		c.SetUserContext(ctx)
 		c.Response().ResetBody()
 		if err = s.signOutGoneUser(c); err == nil {
 			return nil
