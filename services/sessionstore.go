@@ -127,14 +127,6 @@ func (m *MemorySessionStore) ListUser(_ context.Context, userID int64) (map[stri
 	return out, nil
 }
 
-// Len returns how many records the store holds, expired ones not yet swept
-// included: what the store costs in memory.
-func (m *MemorySessionStore) Len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.records)
-}
-
 // liveLocked returns the record of id if it has not expired; an expired one is
 // removed, index entry and all.
 func (m *MemorySessionStore) liveLocked(id string) (memoryRecord, bool) {
