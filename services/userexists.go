@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -24,10 +25,12 @@ func (a *Accounts) UserExists(ctx context.Context, id int64) (bool, error) {
 	return ok, nil
 }
 
-// usersExist answers a batch of UserExists questions with one query.
+// usersExist answers a batch of UserExists questions with one query (a busy
+// user's concurrent requests ask about the same id: it is asked once).
 func (a *Accounts) usersExist(ctx context.Context, ids []int64) ([]bool, error) {
+	unique := slices.Compact(slices.Sorted(slices.Values(ids)))
 	var found []int64
-	err := a.db.NewSelect().Model((*models.User)(nil)).Column("id").Where("id IN (?)", bun.In(ids)).Scan(ctx, &found)
+	err := a.db.NewSelect().Model((*models.User)(nil)).Column("id").Where("id IN (?)", bun.In(unique)).Scan(ctx, &found)
 	if err != nil {
 		return nil, err
 	}
