@@ -103,6 +103,11 @@ test.describe("at 360 px", () => {
     await expectSignedOutNav(page);
     await expect(mainNav(page).getByRole("link", { name: "Products" })).toBeVisible();
     await expect(mainNav(page).getByRole("link", { name: "Sell" })).toBeVisible();
+    // A click elsewhere on the page closes the menu.
+    await page.getByRole("contentinfo").click();
+    await expect(menu(page)).not.toHaveAttribute("open");
+    await expect(mainNav(page).getByRole("link", { name: "Log in" })).toBeHidden();
+    await openMenu(page);
     await mainNav(page).getByRole("link", { name: "Log in" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Log in" })).toBeVisible();
   });
@@ -142,6 +147,12 @@ test.describe("at 360 px", () => {
     await page.keyboard.press("Tab");
     await expect(mainNav(page).getByRole("link", { name: "Storefront" })).toBeFocused();
     await page.keyboard.press("Tab");
+    await expect(menuButton(page)).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(menu(page)).toHaveAttribute("open");
+    // Escape closes it and leaves the focus on the button; Enter opens it again.
+    await page.keyboard.press("Escape");
+    await expect(menu(page)).not.toHaveAttribute("open");
     await expect(menuButton(page)).toBeFocused();
     await page.keyboard.press("Enter");
     await expect(menu(page)).toHaveAttribute("open");
