@@ -200,7 +200,7 @@ func Layout(p Page) templ.Component {
 
 // navItem styles a nav link: a 44 px tall row in the phone menu, plain text in the
 // wide nav.
-const navItem = "-mx-2 flex min-h-11 items-center rounded-md px-2 text-stone-700 hover:bg-stone-100 hover:text-stone-900 nav-wide:mx-0 nav-wide:min-h-0 nav-wide:px-0 nav-wide:hover:bg-transparent"
+const navItem = "-mx-2 flex min-h-11 items-center whitespace-nowrap rounded-md px-2 text-stone-700 hover:bg-stone-100 hover:text-stone-900 nav-wide:mx-0 nav-wide:min-h-0 nav-wide:px-0 nav-wide:hover:bg-transparent"
 
 // nav is the site's main navigation. Its items sit in a <details> menu, so on a
 // phone they fold behind a Menu button that works without JavaScript; where the
@@ -228,7 +228,7 @@ func nav(p Page) templ.Component {
 			templ_7745c5c3_Var10 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<nav id=\"nav\" aria-label=\"Main\" class=\"relative border-b border-stone-200 bg-white\"><div class=\"mx-auto flex max-w-5xl items-center gap-x-6 px-4 py-1.5 text-sm nav-wide:py-3\"><a href=\"/\" class=\"flex min-h-11 shrink-0 items-center text-lg font-semibold tracking-tight nav-wide:min-h-0\">Storefront</a> <details id=\"nav-menu\" class=\"group ml-auto nav-wide:ml-0 nav-wide:min-w-0 nav-wide:flex-1 nav-wide:[&::details-content]:[content-visibility:visible]\"><summary class=\"flex min-h-11 cursor-pointer list-none items-center gap-2 rounded-md border border-stone-300 px-3 font-medium hover:bg-stone-100 nav-wide:hidden [&::-webkit-details-marker]:hidden\"><svg aria-hidden=\"true\" class=\"h-5 w-5\" viewBox=\"0 0 20 20\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.75\" stroke-linecap=\"round\"><path class=\"group-open:hidden\" d=\"M3 5h14M3 10h14M3 15h14\"></path> <path class=\"hidden group-open:inline\" d=\"M5 5l10 10M15 5L5 15\"></path></svg> Menu</summary><div class=\"absolute inset-x-0 top-full z-20 flex flex-col gap-1 border-b border-stone-200 bg-white px-4 pb-4 pt-2 shadow-lg nav-wide:static nav-wide:flex-row nav-wide:items-center nav-wide:gap-6 nav-wide:border-0 nav-wide:p-0 nav-wide:shadow-none\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<nav id=\"nav\" aria-label=\"Main\" class=\"border-b border-stone-200 bg-white\"><div class=\"relative mx-auto flex max-w-5xl items-center gap-x-6 px-4 py-1.5 text-sm nav-wide:py-3\"><a href=\"/\" class=\"flex min-h-11 shrink-0 items-center text-lg font-semibold tracking-tight nav-wide:min-h-0\">Storefront</a> <details id=\"nav-menu\" class=\"group ml-auto nav-wide:ml-0 nav-wide:min-w-0 nav-wide:flex-1 nav-wide:[&::details-content]:[content-visibility:visible]\"><summary class=\"flex min-h-11 cursor-pointer list-none items-center gap-2 rounded-md border border-stone-300 px-3 font-medium hover:bg-stone-100 nav-wide:hidden [&::-webkit-details-marker]:hidden\"><svg aria-hidden=\"true\" class=\"h-5 w-5\" viewBox=\"0 0 20 20\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.75\" stroke-linecap=\"round\"><path class=\"group-open:hidden\" d=\"M3 5h14M3 10h14M3 15h14\"></path> <path class=\"hidden group-open:inline\" d=\"M5 5l10 10M15 5L5 15\"></path></svg> Menu</summary><div class=\"absolute right-4 top-full z-20 flex w-[calc(100%-2rem)] max-w-sm flex-col gap-1 rounded-b-lg border border-t-0 border-stone-200 bg-white px-4 pb-4 pt-2 shadow-lg nav-wide:static nav-wide:w-auto nav-wide:max-w-none nav-wide:flex-row nav-wide:items-center nav-wide:gap-6 nav-wide:border-0 nav-wide:p-0 nav-wide:shadow-none\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -338,7 +338,7 @@ func nav(p Page) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "\"> <button type=\"submit\" class=\"min-h-11 w-full rounded-md border border-stone-300 px-3 hover:bg-stone-100 nav-wide:min-h-0 nav-wide:w-auto nav-wide:py-1.5\">Log out</button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "\"> <button type=\"submit\" class=\"min-h-11 w-full whitespace-nowrap rounded-md border border-stone-300 px-3 hover:bg-stone-100 nav-wide:min-h-0 nav-wide:w-auto nav-wide:py-1.5\">Log out</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -374,7 +374,7 @@ func nav(p Page) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "\">Log in</a> <a href=\"/signup\" class=\"flex min-h-11 items-center justify-center rounded-md bg-stone-900 px-3 text-white hover:bg-stone-700 nav-wide:min-h-0 nav-wide:py-1.5\">Sign up</a>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "\">Log in</a> <a href=\"/signup\" class=\"flex min-h-11 items-center justify-center whitespace-nowrap rounded-md bg-stone-900 px-3 text-white hover:bg-stone-700 nav-wide:min-h-0 nav-wide:py-1.5\">Sign up</a>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
