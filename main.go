@@ -94,6 +94,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Catalog:     services.NewCatalog(db),
 		Sessions:    services.NewSessions(sessionKV, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
 		Throttle:    services.NewThrottle(counter, cfg.Throttle),
+		Devices:     services.NewDevices(db),
 		Health:      services.NewHealth(db, rdb),
 		SchemaReady: schemaReady.Load,
 		Draining:    draining.Load,
