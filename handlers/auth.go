@@ -99,13 +99,14 @@ func (s *server) login(c *fiber.Ctx) error {
 	if err := attempt.Succeeded(ctx); err != nil {
 		return err
 	}
-	if device == "" {
-		if err := s.rememberDevice(c, user.ID); err != nil {
-			return err
-		}
+	if err := s.signIn(c, user, "logged_in"); err != nil {
+		return err
 	}
 	s.audit(c, "login.success", slog.Int64("user_id", user.ID), knownDevice)
-	return s.signIn(c, user, "logged_in")
+	if device == "" {
+		s.rememberDevice(c, user.ID)
+	}
+	return nil
 }
 
 // loginForm answers a refused login with the form again, the typed email kept.

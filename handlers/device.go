@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,10 +21,15 @@ func (s *server) deviceCookieName() string {
 
 // rememberDevice makes this browser a known device of the user. It replaces any
 // token the browser held for another account: one browser, one device cookie.
-func (s *server) rememberDevice(c *fiber.Ctx, userID int64) error {
+// It comes after the login has succeeded and cannot undo it: if the database
+// cannot store the device in what is left of the request's time (a login may
+// have queued long for its hash), the browser is simply not known next time.
+func (s *server) rememberDevice(c *fiber.Ctx, userID int64) {
 	token, err := s.Devices.Remember(c.UserContext(), userID)
 	if err != nil {
-		return err
+		s.Log.LogAttrs(c.UserContext(), slog.LevelWarn, "device not remembered",
+			slog.String("rid", requestID(c)), slog.String("error", err.Error()))
+		return
 	}
 	c.Cookie(&fiber.Cookie{
 		Name:     s.deviceCookieName(),
@@ -36,5 +42,4 @@ func (s *server) rememberDevice(c *fiber.Ctx, userID int64) error {
 		// Only POST /login reads it, from our own form.
 		SameSite: fiber.CookieSameSiteStrictMode,
 	})
-	return nil
 }
