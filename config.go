@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/storefront/storefront/handlers"
 	"github.com/storefront/storefront/services"
 )
 
@@ -93,7 +94,6 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		DatabaseURL: env("DATABASE_URL", ""),
 		RedisURL:    env("REDIS_URL", ""),
 		RedisPrefix: env("REDIS_PREFIX", "storefront:"),
-		ProxyHeader: env("PROXY_HEADER", "X-Real-IP"),
 	}
 	cfg.Addr = env("ADDR", "")
 	if cfg.Addr == "" {
@@ -138,12 +138,22 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	cfg.Throttle = services.ThrottleRules{
 		LoginPerIP:      rule("LOGIN_IP_LIMIT", services.DefaultThrottleRules.LoginPerIP),
 		LoginPerAccount: rule("LOGIN_ACCOUNT_LIMIT", services.DefaultThrottleRules.LoginPerAccount),
+		LoginPerDevice:  rule("LOGIN_DEVICE_LIMIT", services.DefaultThrottleRules.LoginPerDevice),
 		SignupPerIP:     rule("SIGNUP_IP_LIMIT", services.DefaultThrottleRules.SignupPerIP),
 	}
 	for _, p := range strings.Split(env("TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p != "" {
+			if _, err := handlers.ParseTrustedProxy(p); err != nil {
+				errs = append(errs, fmt.Sprintf("TRUSTED_PROXIES: %v", err))
+			}
 			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 		}
+	}
+	header := env("PROXY_HEADER", "X-Real-IP")
+	if canonical, ok := handlers.CanonicalProxyHeader(header); ok {
+		cfg.ProxyHeader = canonical
+	} else {
+		errs = append(errs, fmt.Sprintf("PROXY_HEADER=%q is not one of X-Real-IP, X-Forwarded-For, CF-Connecting-IP, True-Client-IP, Forwarded", header))
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Sprintf("LOG_LEVEL: %v", err))

@@ -126,6 +126,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		Catalog:     services.NewCatalog(db),
 		Sessions:    services.NewSessions(sessionKV, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
 		Throttle:    services.NewThrottle(counter, cfg.Throttle),
+		Devices:     services.NewDevices(db),
 		Health:      services.NewHealth(db, rdb),
 		SchemaReady: schemaReady.Load,
 		Draining:    draining.Load,

@@ -69,6 +69,7 @@ func TestLoadConfigRefusesBadValues(t *testing.T) {
 		"LOGIN_IP_LIMIT": "ten", "REDIS_URL": "localhost:6379", "LOG_LEVEL": "loud",
 		"REQUEST_TIMEOUT": "0s", "READ_TIMEOUT": "-1s", "IDLE_TIMEOUT": "forever", "SHUTDOWN_DRAIN": "-1s",
 		"PORT": "abc", "ADDR": "localhost",
+		"LOGIN_DEVICE_LIMIT": "5", "PROXY_HEADER": "X-Client-IP", "TRUSTED_PROXIES": "10.0.0.1,proxy.internal",
 	} {
 		if _, err := loadConfig(envMap(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%q: error %v, want one naming %s", k, v, err, k)
@@ -184,6 +185,41 @@ func TestLogDurationsReadable(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("run after cancellation: %v", err)
+	}
+}
+
+// Item 4 of issue 8: PROXY_HEADER names one of the headers proxies really set,
+// in any case; TRUSTED_PROXIES are addresses or CIDR blocks.
+func TestLoadConfigProxySettings(t *testing.T) {
+	cfg, err := loadConfig(envMap(map[string]string{
+		"PROXY_HEADER": "x-forwarded-for", "TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,2001:db8::/32", "LOGIN_DEVICE_LIMIT": "4/10m",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.ProxyHeader != "X-Forwarded-For" || strings.Join(cfg.TrustedProxies, " ") != "10.0.0.0/8 192.0.2.7 2001:db8::/32" {
+		t.Fatalf("proxy settings: header %q, proxies %q", cfg.ProxyHeader, cfg.TrustedProxies)
+	}
+	if cfg.Throttle.LoginPerDevice.Limit != 4 || cfg.Throttle.LoginPerDevice.Window != 10*time.Minute {
+		t.Fatalf("LOGIN_DEVICE_LIMIT: %+v", cfg.Throttle.LoginPerDevice)
+	}
+	if cfg, _ := loadConfig(envMap(nil)); cfg.ProxyHeader != "X-Real-IP" {
+		t.Fatalf("default proxy header %q", cfg.ProxyHeader)
+	}
+	for _, h := range []string{"X-Real-IP", "X-Forwarded-For", "CF-Connecting-IP", "True-Client-IP", "Forwarded"} {
+		if cfg, err := loadConfig(envMap(map[string]string{"PROXY_HEADER": strings.ToLower(h)})); err != nil || cfg.ProxyHeader != h {
+			t.Errorf("PROXY_HEADER=%s: %q, %v", strings.ToLower(h), cfg.ProxyHeader, err)
+		}
+	}
+	for _, bad := range []string{"Host", "Cookie", "X-Forwarded-Host", "X-Real-IP, X-Forwarded-For"} {
+		if _, err := loadConfig(envMap(map[string]string{"PROXY_HEADER": bad})); err == nil {
+			t.Errorf("PROXY_HEADER=%q accepted", bad)
+		}
+	}
+	for _, bad := range []string{"10.0.0.0/33", "localhost", "fe80::1%eth0", "10.0.0.1-10.0.0.9"} {
+		if _, err := loadConfig(envMap(map[string]string{"TRUSTED_PROXIES": bad})); err == nil {
+			t.Errorf("TRUSTED_PROXIES=%q accepted", bad)
+		}
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/views"
 )
 
 // contentSecurityPolicy allows only the app's own scripts and styles; htmx is
@@ -188,12 +189,16 @@ func sameOrigin(c *fiber.Ctx) bool {
 	return u.Host == string(c.Request().Host())
 }
 
-// clientIP is the address throttling counts against: the TCP peer, or the
-// ProxyHeader value only when the peer is a configured trusted proxy.
-func clientIP(c *fiber.Ctx) string { return c.IP() }
-
+// throttleSignup counts every sign-up attempt from the client IP. Over the
+// limit, the form comes back with only the throttle message, the typed email kept.
 func (s *server) throttleSignup(c *fiber.Ctx) error {
-	if err := s.Throttle.Signup(c.UserContext(), clientIP(c)); err != nil {
+	err := s.Throttle.Signup(c.UserContext(), clientIP(c))
+	if models.ErrorCode(err) == models.ETHROTTLED {
+		s.auditThrottled(c, "signup", err)
+		form := views.AuthForm{Email: c.FormValue("email"), Message: models.ErrorMessage(err)}
+		return renderThrottled(c, err, views.SignupPage(s.page(c, "Sign up"), form))
+	}
+	if err != nil {
 		return err
 	}
 	return c.Next()

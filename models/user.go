@@ -14,8 +14,12 @@ import (
 const (
 	PasswordMinLength = 12
 	PasswordMaxLength = 128
-	emailMaxLength    = 254 // RFC 5321 path limit
+	emailMaxLength    = 254 // RFC 5321 path limit, in bytes: for sign-up and log-in alike
 )
+
+// BadCredentialsMessage is what a log-in form says about input no account can
+// match, the same words as for a wrong password.
+const BadCredentialsMessage = "Invalid email or password."
 
 // User is a seller account.
 type User struct {
@@ -107,12 +111,16 @@ func (c *Credentials) ValidateLogin() error {
 	if c.Email == "" {
 		fields["email"] = "Enter your email address."
 	}
+	if len(c.Email) > emailMaxLength {
+		// No account has such an address; refuse it before it costs a hash or a key.
+		fields["email"] = BadCredentialsMessage
+	}
 	if c.Password == "" {
 		fields["password"] = "Enter your password."
 	}
 	if len(c.Password) > 4*PasswordMaxLength {
 		// Bound the work an attacker can make the password hash do.
-		fields["password"] = "Invalid email or password."
+		fields["password"] = BadCredentialsMessage
 	}
 	if len(fields) > 0 {
 		return Invalid(fields)
