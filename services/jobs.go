@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -96,9 +97,13 @@ type Jobs struct {
 	pool  *pgxpool.Pool // the runner's pool on PostgreSQL; nil on SQLite
 	kinds int
 
+	// life is the workers' lifetime: River cancels the jobs in flight when it
+	// ends, so only Stop ends it (endLife), never SIGTERM's context.
+	life    context.Context
+	endLife context.CancelFunc
+	// mu makes Stop wait for a Start in progress; stopped refuses later Starts.
 	mu      sync.Mutex
-	started bool
-	stopped bool
+	stopped atomic.Bool
 }
 
 // jobsPoolConns sizes the workers' PostgreSQL pool: fetching, completing and
@@ -128,6 +133,7 @@ func NewJobs(db *bun.DB, cfg JobsConfig) (*Jobs, error) {
 		return c
 	}
 	j := &Jobs{kinds: len(cfg.Workers)}
+	j.life, j.endLife = context.WithCancel(context.Background())
 
 	if DialectName(db) == "sqlite" {
 		client, err := river.NewClient(riversqlite.New(db.DB), config(true))
@@ -183,46 +189,47 @@ var ErrJobsCancelled = errors.New("jobs: cancelled the jobs still running at the
 // jobsCancelGrace is how long Stop waits for cancelled jobs to return.
 const jobsCancelGrace = 2 * time.Second
 
-// Start starts working jobs in the background. It needs the database (River's
-// tables, see Migrate) and fails if it does not answer; calling it again after a
-// success, or after Stop, does nothing. With no kinds of job registered there is
-// nothing to work and it does nothing.
+// Start starts working jobs in the background, until Stop. It needs the database
+// (River's tables, see Migrate) and fails if it does not answer. Calling it again
+// after a success, or at all after Stop, does nothing; so does a Start with no
+// kinds of job registered, as there is nothing to work.
 func (j *Jobs) Start(ctx context.Context) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.started || j.stopped || j.kinds == 0 {
+	if j.stopped.Load() || j.kinds == 0 {
 		return nil
 	}
-	// River cancels running jobs when the context given to Start ends: only Stop
-	// may end them, so SIGTERM does not cut a job off half-way.
-	if err := j.runner.Start(context.WithoutCancel(ctx)); err != nil {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := j.runner.Start(j.life); err != nil {
 		return dbError("jobs: start", err)
 	}
-	j.started = true
 	return nil
 }
 
 // Stop stops fetching jobs and waits for the ones in flight to finish, until ctx
 // ends; then it cancels them, waits a moment for them to return, and reports
-// ErrJobsCancelled. After Stop, Start does nothing.
+// ErrJobsCancelled. It also ends a Start that is still waiting for the database.
 func (j *Jobs) Stop(ctx context.Context) error {
+	j.stopped.Store(true)
+	// River's graceful stop; it also cancels a Start that River has begun.
+	timedOut := j.runner.Stop(ctx) != nil // only ctx ends it early
+	// Ending the workers' lifetime cancels the jobs still running past the
+	// deadline, and makes a Start that began after the graceful stop looked fail
+	// at once; mu waits for such a Start, and the second Stop for both to finish.
+	j.endLife()
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.stopped = true
-	if !j.started {
-		return nil
-	}
-	j.started = false
-	err := j.runner.Stop(ctx)
-	if err == nil || ctx.Err() == nil {
-		return err
-	}
-	cancelCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jobsCancelGrace)
+	graceCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jobsCancelGrace)
 	defer cancel()
-	if err := j.runner.StopAndCancel(cancelCtx); err != nil {
+	if err := j.runner.Stop(graceCtx); err != nil {
 		return fmt.Errorf("jobs: cancelled jobs did not return within %v: %w", jobsCancelGrace, err)
 	}
-	return ErrJobsCancelled
+	if timedOut {
+		return ErrJobsCancelled
+	}
+	return nil
 }
 
 // Close releases the workers' pool. Call it after Stop.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/storefront/storefront/internal/testenv"
 	"github.com/storefront/storefront/models"
 	"github.com/storefront/storefront/services"
 )
@@ -307,6 +308,40 @@ func TestJobsStopFinishesJobInFlight(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// SIGTERM while the workers are still starting against a database that does
+// not answer: Stop ends that Start instead of waiting for it, and no Start works
+// after Stop.
+func TestJobsStopEndsStartOnFrozenDatabase(t *testing.T) {
+	srv := testenv.StartPostgres(t)
+	url := srv.CreateDatabase(t)
+	db, err := services.OpenDB(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := services.Migrate(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	jobs := newJobs(t, services.DatabaseWithURL{DB: db, URL: url}, services.JobsConfig{Workers: []services.JobWorker{
+		services.WorkJob(func(context.Context, noteJob) error { return nil }),
+	}})
+	srv.Pause(t)
+	t.Cleanup(func() { srv.Resume(t) })
+
+	started := make(chan error, 1)
+	go func() { started <- jobs.Start(context.Background()) }()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := jobs.Stop(ctx); err != nil {
+		t.Fatalf("Stop = %v", err)
+	}
+	receive(t, started, "the end of Start")
+	srv.Resume(t)
+	if err := jobs.Start(context.Background()); err != nil {
+		t.Fatalf("Start after Stop = %v, want nothing done", err)
 	}
 }
 
