@@ -48,8 +48,7 @@ type JobArgs interface {
 
 // JobWorker works one kind of job. Build it with WorkJob.
 type JobWorker struct {
-	kind string
-	add  func(*river.Workers)
+	add func(*river.Workers) error
 }
 
 // WorkJob returns the worker for jobs whose arguments are T. work runs once per
@@ -59,14 +58,11 @@ type JobWorker struct {
 // run again. A job in flight at shutdown gets SHUTDOWN_TIMEOUT to finish; after
 // that its ctx is cancelled and it is retried later.
 func WorkJob[T JobArgs](work func(ctx context.Context, args T) error) JobWorker {
-	return JobWorker{
-		kind: (*new(T)).Kind(),
-		add: func(w *river.Workers) {
-			river.AddWorker(w, river.WorkFunc(func(ctx context.Context, job *river.Job[T]) error {
-				return work(ctx, job.Args)
-			}))
-		},
-	}
+	return JobWorker{add: func(w *river.Workers) error {
+		return river.AddWorkerSafely(w, river.WorkFunc(func(ctx context.Context, job *river.Job[T]) error {
+			return work(ctx, job.Args)
+		}))
+	}}
 }
 
 // JobsConfig configures Jobs.
@@ -92,7 +88,6 @@ type Jobs struct {
 	runner interface {
 		Start(context.Context) error
 		Stop(context.Context) error
-		StopAndCancel(context.Context) error
 	}
 	pool  *pgxpool.Pool // the runner's pool on PostgreSQL; nil on SQLite
 	kinds int
@@ -116,7 +111,9 @@ const jobsPoolConns = 4
 func NewJobs(db *bun.DB, cfg JobsConfig) (*Jobs, error) {
 	workers := river.NewWorkers()
 	for _, w := range cfg.Workers {
-		w.add(workers)
+		if err := w.add(workers); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err) // a kind registered twice
+		}
 	}
 	log := cfg.Log
 	if log == nil {
@@ -154,7 +151,7 @@ func NewJobs(db *bun.DB, cfg JobsConfig) (*Jobs, error) {
 	}
 	poolConfig.MaxConns = jobsPoolConns
 	poolConfig.MinConns = 0
-	if poolConfig.ConnConfig.ConnectTimeout == 0 || poolConfig.ConnConfig.ConnectTimeout > 2*time.Second {
+	if poolConfig.ConnConfig.ConnectTimeout == 0 { // as the app's own pool (OpenDB)
 		poolConfig.ConnConfig.ConnectTimeout = 2 * time.Second
 	}
 	pool, err := pgxpool.NewWithConfig(context.Background(), poolConfig)

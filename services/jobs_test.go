@@ -498,3 +498,16 @@ func TestMigrateCreatesJobTables(t *testing.T) {
 		})
 	}
 }
+
+// Two workers for one kind is a wiring mistake, refused at construction.
+func TestJobsRefusesAKindRegisteredTwice(t *testing.T) {
+	db, err := services.OpenDB(filepath.Join(t.TempDir(), "twice.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	work := services.WorkJob(func(context.Context, noteJob) error { return nil })
+	if _, err := services.NewJobs(db, services.JobsConfig{Workers: []services.JobWorker{work, work}}); err == nil {
+		t.Fatal("NewJobs accepted two workers for one kind")
+	}
+}
