@@ -47,6 +47,9 @@ type Config struct {
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
 	IdleTimeout  time.Duration
+	// Workers runs background jobs in this instance; false serves web only (the
+	// jobs it enqueues wait in the database for an instance with workers).
+	Workers bool
 }
 
 // loadConfig reads the configuration through getenv (os.Getenv in production, a
@@ -125,6 +128,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	cfg.CookieSecure = boolean("COOKIE_SECURE", !cfg.Development)
 	cfg.SeedDemo = boolean("SEED_DEMO", cfg.DatabaseURL == "")
 	cfg.BenchRoutes = boolean("BENCH_ROUTES", false)
+	cfg.Workers = boolean("WORKERS", true)
 	cfg.SessionIdleTimeout = duration("SESSION_IDLE_TIMEOUT", 30*time.Minute)
 	cfg.SessionMaxLifetime = duration("SESSION_MAX_LIFETIME", 12*time.Hour)
 	cfg.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", 10*time.Second)

@@ -118,6 +118,13 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	if err != nil {
 		return err
 	}
+	jobWorkers := []services.JobWorker{} // every kind of background job: services.WorkJob(…)
+	jobs, err := services.NewJobs(db, services.JobsConfig{DatabaseURL: cfg.DatabaseURL, Log: log, Workers: jobWorkers})
+	if err != nil {
+		return err
+	}
+	defer jobs.Close()
+
 	var schemaReady, draining atomic.Bool
 
 	app, err := handlers.NewApp(handlers.Deps{
@@ -155,9 +162,13 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		"sessions", map[bool]string{true: "redis", false: "memory"}[rdb != nil], "development", cfg.Development)
 	go func() {
 		prepareDatabase(ctx, log, db, cfg.SeedDemo, &schemaReady)
-		if schemaReady.Load() {
-			// The line to click: pages need the migrated schema, so it comes only now.
-			log.Info("storefront ready", "url", url)
+		if !schemaReady.Load() {
+			return
+		}
+		// The line to click: pages need the migrated schema, so it comes only now.
+		log.Info("storefront ready", "url", url)
+		if cfg.Workers {
+			startWorkers(ctx, log, jobs, len(jobWorkers))
 		}
 	}()
 
@@ -182,7 +193,10 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		}
 	}
 	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout)
-	if err := app.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
+	workersStopped := stopWorkers(log, jobs, cfg.ShutdownTimeout) // in parallel, same budget
+	err = app.ShutdownWithTimeout(cfg.ShutdownTimeout)
+	<-workersStopped
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")
@@ -206,20 +220,29 @@ func browserURL(addr net.Addr) string {
 // database answers: a database that is down at start-up makes pages answer 503
 // until it is back, instead of stopping the process.
 func prepareDatabase(ctx context.Context, log *slog.Logger, db *bun.DB, seedDemo bool, ready *atomic.Bool) {
+	if retryUntilDone(ctx, log, "database not ready", func(ctx context.Context) error {
+		return migrateAndSeed(ctx, log, db, seedDemo)
+	}) {
+		ready.Store(true)
+	}
+}
+
+// retryUntilDone runs step until it succeeds (true) or ctx ends (false), waiting
+// longer after each failure (250 ms doubling to 5 s) and logging it as what.
+func retryUntilDone(ctx context.Context, log *slog.Logger, what string, step func(context.Context) error) bool {
 	backoff := 250 * time.Millisecond
 	for {
-		err := migrateAndSeed(ctx, log, db, seedDemo)
+		err := step(ctx)
 		if err == nil {
-			ready.Store(true)
-			return
+			return true
 		}
 		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
-			return
+			return false
 		}
-		log.Warn("database not ready; retrying", "error", err, "in", backoff)
+		log.Warn(what+"; retrying", "error", err, "in", backoff)
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-time.After(backoff):
 		}
 		backoff = min(2*backoff, 5*time.Second)

@@ -47,5 +47,5 @@ func Migrate(ctx context.Context, db *bun.DB) ([]string, error) {
 	for _, m := range group.Migrations {
 		applied = append(applied, m.String())
 	}
-	return applied, nil
+	return migrateJobs(ctx, db, applied)
 }

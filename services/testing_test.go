@@ -19,6 +19,23 @@ func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 func Databases(tb testing.TB) map[string]*bun.DB {
 	tb.Helper()
 	dbs := map[string]*bun.DB{}
+	for name, d := range DatabasesWithURLs(tb) {
+		dbs[name] = d.DB
+	}
+	return dbs
+}
+
+// DatabaseWithURL is a test database and the DATABASE_URL it was opened from.
+type DatabaseWithURL struct {
+	DB  *bun.DB
+	URL string
+}
+
+// DatabasesWithURLs (tests only) is Databases with each database's URL, for
+// services that open connections of their own (Jobs on PostgreSQL).
+func DatabasesWithURLs(tb testing.TB) map[string]DatabaseWithURL {
+	tb.Helper()
+	dbs := map[string]DatabaseWithURL{}
 	for name, dsn := range map[string]string{
 		"postgres": testenv.Postgres(tb),
 		"sqlite":   filepath.Join(tb.TempDir(), "test.db"),
@@ -31,7 +48,7 @@ func Databases(tb testing.TB) map[string]*bun.DB {
 		if _, err := Migrate(context.Background(), db); err != nil {
 			tb.Fatalf("%s: migrate: %v", name, err)
 		}
-		dbs[name] = db
+		dbs[name] = DatabaseWithURL{DB: db, URL: dsn}
 	}
 	return dbs
 }
