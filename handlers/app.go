@@ -101,6 +101,10 @@ func NewApp(deps Deps) (*fiber.App, error) {
 		DisableStartupMessage:   true,
 		ServerHeader:            "",
 		AppName:                 "storefront",
+
+		// One address per page: /products/1/ and /Products/1 are 404s, not copies of /products/1.
+		StrictRouting: true,
+		CaseSensitive: true,
 	})
 	s.routes(app)
 	return app, nil

@@ -74,7 +74,7 @@ func TestGuestBrowsing(t *testing.T) {
 			t.Fatal("last page has a next link")
 		}
 		expectStatus(t, guest.get("/products?page=3"), http.StatusNotFound)
-		expectStatus(t, guest.get("/products?page=abc"), http.StatusOK) // unusable page numbers mean page 1
+		expectStatus(t, guest.get("/products?page=abc"), http.StatusNotFound) // not a page number: no page (TestOneAddressPerPage)
 	})
 
 	t.Run("Detail", func(t *testing.T) {
