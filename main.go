@@ -86,7 +86,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	var schemaReady, draining atomic.Bool
-	go prepareDatabase(ctx, log, db, cfg.SeedDemo, &schemaReady)
+	migrationFailed := make(chan error, 1)
+	go prepareDatabase(ctx, log, db, cfg.SeedDemo, &schemaReady, migrationFailed)
 
 	app, err := handlers.NewApp(handlers.Deps{
 		Log:         log,
@@ -125,6 +126,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	select {
 	case err := <-serveErr:
 		return err
+	case err := <-migrationFailed:
+		_ = app.ShutdownWithTimeout(cfg.ShutdownTimeout)
+		return err
 	case <-ctx.Done():
 	}
 	draining.Store(true)
@@ -144,8 +148,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 // prepareDatabase applies migrations (and the demo data), retrying until the
 // database answers: a database that is down at start-up makes pages answer 503
-// until it is back, instead of stopping the process.
-func prepareDatabase(ctx context.Context, log *slog.Logger, db *bun.DB, seedDemo bool, ready *atomic.Bool) {
+// until it is back, instead of stopping the process. A migration whose SQL
+// fails is different: it was rolled back, retrying cannot help, and the app must
+// not run on that schema, so it is sent on failed and the process stops.
+func prepareDatabase(ctx context.Context, log *slog.Logger, db *bun.DB, seedDemo bool, ready *atomic.Bool, failed chan<- error) {
 	backoff := 250 * time.Millisecond
 	for {
 		err := migrateAndSeed(ctx, log, db, seedDemo)
@@ -154,6 +160,12 @@ func prepareDatabase(ctx context.Context, log *slog.Logger, db *bun.DB, seedDemo
 			return
 		}
 		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+			return
+		}
+		var migrationErr *services.MigrationError
+		if errors.As(err, &migrationErr) {
+			log.Error("migration failed; stopping", "migration", migrationErr.Migration, "error", migrationErr.Err.Error())
+			failed <- err
 			return
 		}
 		log.Warn("database not ready; retrying", "error", err, "in", backoff)

@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/storefront/storefront/internal/testenv"
+	"github.com/storefront/storefront/services/migrations"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
@@ -17,6 +18,19 @@ func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 // Databases (tests only) returns each supported database, migrated and empty: a fresh
 // PostgreSQL database and a SQLite file (the embedded default).
 func Databases(tb testing.TB) map[string]*bun.DB {
+	tb.Helper()
+	dbs := UnmigratedDatabases(tb)
+	for name, db := range dbs {
+		if _, err := Migrate(context.Background(), db); err != nil {
+			tb.Fatalf("%s: migrate: %v", name, err)
+		}
+	}
+	return dbs
+}
+
+// UnmigratedDatabases (tests only) returns each supported database with no
+// schema at all, for testing migrations.
+func UnmigratedDatabases(tb testing.TB) map[string]*bun.DB {
 	tb.Helper()
 	dbs := map[string]*bun.DB{}
 	for name, dsn := range map[string]string{
@@ -28,12 +42,15 @@ func Databases(tb testing.TB) map[string]*bun.DB {
 			tb.Fatal(err)
 		}
 		tb.Cleanup(func() { db.Close() })
-		if _, err := Migrate(context.Background(), db); err != nil {
-			tb.Fatalf("%s: migrate: %v", name, err)
-		}
 		dbs[name] = db
 	}
 	return dbs
+}
+
+// MigrateTo (tests only) applies the given migrations, such as the shop's and
+// one that fails.
+func MigrateTo(ctx context.Context, db *bun.DB, list []migrations.Migration) ([]string, error) {
+	return migrateTo(ctx, db, list)
 }
 
 // KVs (tests only) returns a Redis-backed KV under a fresh prefix and an in-memory one.
