@@ -79,7 +79,11 @@ func NewApp(deps Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: deps, assets: assets, fragments: newFragmentCache(), ridPrefix: randomPrefix()}
+	fragments, err := newFragmentCache(maxFragments)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{Deps: deps, assets: assets, fragments: fragments, ridPrefix: randomPrefix()}
 	app := fiber.New(fiber.Config{
 		// Fiber's strings alias pooled buffers that are reused after the handler
 		// returns; copying them is cheap insurance against silent corruption.
