@@ -101,7 +101,7 @@ func NewApp(deps Deps) (*fiber.App, error) {
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          deps.Config.TrustedProxies,
 		ProxyHeader:             deps.Config.ProxyHeader,
-		ErrorHandler:            s.handleError,
+		ErrorHandler:            s.handleUnloggedError,
 		DisableStartupMessage:   true,
 		ServerHeader:            "",
 		AppName:                 "storefront",

@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -42,7 +43,7 @@ func ValidateEmail(email string) string {
 	if email == "" {
 		return "Enter your email address."
 	}
-	if len(email) > emailMaxLength || !utf8.ValidString(email) {
+	if len(email) > emailMaxLength || checkText(email, false) != textOK || strings.ContainsFunc(email, invisibleInAddress) {
 		return "Enter a valid email address."
 	}
 	addr, err := mail.ParseAddress(email)
@@ -56,6 +57,11 @@ func ValidateEmail(email string) string {
 	}
 	return ""
 }
+
+// invisibleInAddress reports characters an address shows as nothing (format
+// characters such as zero-width spaces and bidi marks, unassigned code points) or
+// as a gap: an address with them looks like another account's.
+func invisibleInAddress(r rune) bool { return !unicode.IsGraphic(r) || unicode.IsSpace(r) }
 
 // ValidatePassword reports why a new password is unacceptable, or "" if it is fine.
 // Any Unicode is allowed and nothing is trimmed or truncated.
