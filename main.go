@@ -126,6 +126,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	defer jobs.Close()
 
 	var schemaReady, draining atomic.Bool
+	migrationFailed := make(chan error, 1)
 
 	app, err := handlers.NewApp(handlers.Deps{
 		Log:         log,
@@ -161,7 +162,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	log.Info("storefront listening", "addr", ln.Addr().String(), "url", url, "database", services.DialectName(db),
 		"sessions", map[bool]string{true: "redis", false: "memory"}[rdb != nil], "development", cfg.Development)
 	go func() {
-		prepareDatabase(ctx, log, db, cfg.SeedDemo, &schemaReady)
+		prepareDatabase(ctx, log, db, cfg.SeedDemo, &schemaReady, migrationFailed)
 		if !schemaReady.Load() {
 			return
 		}
@@ -176,6 +177,9 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	go func() { serveErr <- app.Listener(ln) }()
 	select {
 	case err := <-serveErr:
+		return err
+	case err := <-migrationFailed:
+		_ = app.ShutdownWithTimeout(cfg.ShutdownTimeout)
 		return err
 	case <-ctx.Done():
 	}
@@ -218,31 +222,47 @@ func browserURL(addr net.Addr) string {
 
 // prepareDatabase applies migrations (and the demo data), retrying until the
 // database answers: a database that is down at start-up makes pages answer 503
-// until it is back, instead of stopping the process.
-func prepareDatabase(ctx context.Context, log *slog.Logger, db *bun.DB, seedDemo bool, ready *atomic.Bool) {
-	if retryUntilDone(ctx, log, "database not ready", func(ctx context.Context) error {
+// until it is back, instead of stopping the process. A migration whose SQL
+// fails is different: it was rolled back, retrying cannot help, and the app must
+// not run on that schema, so it is sent on failed and the process stops.
+func prepareDatabase(ctx context.Context, log *slog.Logger, db *bun.DB, seedDemo bool, ready *atomic.Bool, failed chan<- error) {
+	err := retryUntilDone(ctx, log, "database not ready", func(ctx context.Context) error {
 		return migrateAndSeed(ctx, log, db, seedDemo)
-	}) {
+	})
+	var migrationErr *services.MigrationError
+	switch {
+	case err == nil:
 		ready.Store(true)
+	case errors.As(err, &migrationErr):
+		log.Error("migration failed; stopping", "migration", migrationErr.Migration, "error", migrationErr.Err.Error())
+		failed <- err
 	}
 }
 
-// retryUntilDone runs step until it succeeds (true) or ctx ends (false), waiting
-// longer after each failure (250 ms doubling to 5 s) and logging it as what.
-func retryUntilDone(ctx context.Context, log *slog.Logger, what string, step func(context.Context) error) bool {
+// retryUntilDone runs step until it succeeds (nil), ctx ends (ctx's error) or
+// step fails for good (a *services.MigrationError, returned as it is), waiting
+// longer after each other failure (250 ms doubling to 5 s) and logging it as what.
+func retryUntilDone(ctx context.Context, log *slog.Logger, what string, step func(context.Context) error) error {
 	backoff := 250 * time.Millisecond
 	for {
 		err := step(ctx)
 		if err == nil {
-			return true
+			return nil
 		}
-		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
-			return false
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		var migrationErr *services.MigrationError
+		if errors.As(err, &migrationErr) {
+			return err
 		}
 		log.Warn(what+"; retrying", "error", err, "in", backoff)
 		select {
 		case <-ctx.Done():
-			return false
+			return ctx.Err()
 		case <-time.After(backoff):
 		}
 		backoff = min(2*backoff, 5*time.Second)

@@ -15,7 +15,7 @@ func startWorkers(ctx context.Context, log *slog.Logger, jobs *services.Jobs, ki
 		log.Info("job workers not started: no kinds of job registered")
 		return
 	}
-	if retryUntilDone(ctx, log, "job workers not started", jobs.Start) {
+	if retryUntilDone(ctx, log, "job workers not started", jobs.Start) == nil {
 		log.Info("job workers started", "kinds", kinds)
 	}
 }

@@ -87,7 +87,11 @@ func NewApp(deps Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: deps, assets: assets, proxyTrust: trust, fragments: newFragmentCache(), ridPrefix: randomPrefix()}
+	fragments, err := newFragmentCache(maxFragments)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{Deps: deps, assets: assets, proxyTrust: trust, fragments: fragments, ridPrefix: randomPrefix()}
 	app := fiber.New(fiber.Config{
 		// Fiber's strings alias pooled buffers that are reused after the handler
 		// returns; copying them is cheap insurance against silent corruption.
@@ -111,6 +115,10 @@ func NewApp(deps Deps) (*fiber.App, error) {
 		DisableStartupMessage:   true,
 		ServerHeader:            "",
 		AppName:                 "storefront",
+
+		// One address per page: /products/1/ and /Products/1 are 404s, not copies of /products/1.
+		StrictRouting: true,
+		CaseSensitive: true,
 	})
 	s.routes(app)
 	return app, nil

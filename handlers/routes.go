@@ -26,6 +26,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/assets/:name", compress.New(), s.asset)
+	app.Get("/favicon.ico", compress.New(), s.asset)
 
 	app.Use(s.withRequestContext)
 	app.Use(s.requireSchema)
