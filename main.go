@@ -81,6 +81,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		counter = services.RedisCounter{Client: rdb, Prefix: cfg.RedisPrefix}
 	}
 
+	// The mail job (issue 9) sends through mailer; nothing sends mail yet.
+	mailer, devOutbox, err := newMailer(cfg, db, log)
+	if err != nil {
+		return err
+	}
+	_ = mailer
+	files, err := openFileStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer files.Close()
+
 	hasher, err := services.NewPasswordHasher(services.OWASPArgon2)
 	if err != nil {
 		return err
@@ -95,6 +107,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Sessions:    services.NewSessions(sessionKV, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
 		Throttle:    services.NewThrottle(counter, cfg.Throttle),
 		Health:      services.NewHealth(db, rdb),
+		DevOutbox:   devOutbox,
 		SchemaReady: schemaReady.Load,
 		Draining:    draining.Load,
 		Assets:      assets.Files(),

@@ -44,6 +44,9 @@ type Deps struct {
 	Sessions *services.Sessions
 	Throttle *services.Throttle
 	Health   *services.Health
+	// DevOutbox, set by main in development only, serves GET /dev/mail: the mail
+	// kept instead of sent. Nil: no such route (404).
+	DevOutbox *services.Outbox
 	// SchemaReady reports whether migrations have been applied; until then pages
 	// that need the database answer 503. Nil means always ready.
 	SchemaReady func() bool

@@ -20,6 +20,7 @@ func New() (*migrate.Migrations, error) {
 		registerCreateUsers,
 		registerCreateProducts,
 		registerCreateCatalogVersion,
+		registerCreateOutboxMails,
 	} {
 		if err := register(m); err != nil {
 			return nil, err
