@@ -21,14 +21,15 @@ const outboxKeep = 200
 // in development. Being in the database, messages survive a restart and any
 // process that sends mail shows up in the web process's list.
 type Outbox struct {
-	db  *bun.DB
-	log *slog.Logger
-	now func() time.Time
+	db   *bun.DB
+	log  *slog.Logger
+	now  func() time.Time
+	keep int
 }
 
 // NewOutbox returns the outbox mailer over db.
 func NewOutbox(db *bun.DB, log *slog.Logger) *Outbox {
-	return &Outbox{db: db, log: log, now: time.Now}
+	return &Outbox{db: db, log: log, now: time.Now, keep: outboxKeep}
 }
 
 // Send keeps e and logs its recipient and subject. The bodies are never logged:
@@ -42,7 +43,7 @@ func (o *Outbox) Send(ctx context.Context, e models.Email) error {
 		if _, err := tx.NewInsert().Model(m).Returning("id").Exec(ctx); err != nil {
 			return err
 		}
-		keep := tx.NewSelect().Model((*models.OutboxMail)(nil)).Column("id").OrderExpr("id DESC").Limit(outboxKeep)
+		keep := tx.NewSelect().Model((*models.OutboxMail)(nil)).Column("id").OrderExpr("id DESC").Limit(int64(o.keep))
 		_, err := tx.NewDelete().Model((*models.OutboxMail)(nil)).Where("id NOT IN (?)", keep).Exec(ctx)
 		return err
 	})

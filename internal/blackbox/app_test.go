@@ -60,6 +60,8 @@ func startApp(t *testing.T, b backends, env map[string]string) *app {
 		"REDIS_URL":    b.RedisURL,
 		"REDIS_PREFIX": b.RedisPrefix,
 		"LOG_LEVEL":    "info",
+		// The file store's default is ./data, here the package directory.
+		"DATA_DIR": t.TempDir(),
 	}
 	for k, v := range env {
 		vars[k] = v
