@@ -42,7 +42,9 @@ func services(t *testing.T) (pgAdminURL, redisURL string) {
 
 // withservices runs the command with no flags; withservicesArgs takes the whole
 // argument list, flags and "--" included.
-func withservices(args ...string) *exec.Cmd { return withservicesArgs(append([]string{"--"}, args...)...) }
+func withservices(args ...string) *exec.Cmd {
+	return withservicesArgs(append([]string{"--"}, args...)...)
+}
 
 func withservicesArgs(args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], args...)
