@@ -99,23 +99,30 @@ func BuildTools(ctx context.Context, logf func(string, ...any)) (string, error) 
 	return dir, nil
 }
 
-// toolsModuleDir finds tools/ of the repository from the working directory, which
-// is a package directory under go test and the repository root for go run.
+// toolsModuleDir finds tools/ of the repository above the working directory (a
+// package directory under go test, the repository root for go run), else above
+// this source file, for a test that changed its working directory.
 func toolsModuleDir() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
+	var starts []string
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "tools", "go.mod")); err == nil {
-			return filepath.Join(dir, "tools"), nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("tools/go.mod not found above the working directory")
-		}
-		dir = parent
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) { // not with -trimpath
+		starts = append(starts, filepath.Dir(file))
 	}
+	for _, dir := range starts {
+		for {
+			if _, err := os.Stat(filepath.Join(dir, "tools", "go.mod")); err == nil {
+				return filepath.Join(dir, "tools"), nil
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			dir = parent
+		}
+	}
+	return "", errors.New("tools/go.mod not found above the working directory")
 }
 
 // toolsKey names one version of the tools: their pinned modules, the Go that
@@ -182,7 +189,7 @@ func buildTools(ctx context.Context, goBin, modDir, root, dir string) error {
 	cmd := exec.CommandContext(ctx, goBin, append([]string{"build", "-trimpath", "-o", scratch + string(filepath.Separator)}, toolPackages...)...)
 	cmd.Dir = modDir
 	// Pure Go builds need no C compiler; -mod=readonly builds exactly what go.sum pins.
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-mod=readonly", "GOWORK=off")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=readonly"), "GOWORK=off")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("build test tools in %s: %w\n%s", modDir, err, out)
 	}
