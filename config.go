@@ -5,10 +5,13 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/storefront/storefront/handlers"
 	"github.com/storefront/storefront/services"
 )
 
@@ -103,14 +106,28 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		DatabaseURL: env("DATABASE_URL", ""),
 		RedisURL:    env("REDIS_URL", ""),
 		RedisPrefix: env("REDIS_PREFIX", "storefront:"),
-		ProxyHeader: env("PROXY_HEADER", "X-Real-IP"),
 	}
 	cfg.Addr = env("ADDR", "")
 	if cfg.Addr == "" {
-		cfg.Addr = ":" + env("PORT", "3000")
+		port := env("PORT", "3000")
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			errs = append(errs, fmt.Sprintf("PORT=%q is not a port number from 1 to 65535", port))
+		}
+		cfg.Addr = ":" + port
+	} else if _, port, err := net.SplitHostPort(cfg.Addr); err != nil || !isPortNumber(port) {
+		errs = append(errs, fmt.Sprintf("ADDR=%q is not a listen address like :3000 or 127.0.0.1:3000", cfg.Addr))
 	}
-	// Without a DATABASE_URL the app is someone trying it on their own machine.
-	switch appEnv := env("APP_ENV", map[bool]string{true: "development", false: "production"}[cfg.DatabaseURL == ""]); appEnv {
+	if msg := checkDatabaseURL(cfg.DatabaseURL); msg != "" {
+		errs = append(errs, msg)
+	}
+	// Production (JSON logs, Secure cookies) is for PostgreSQL, which many
+	// instances share. SQLite, the default file or another one, is one process on
+	// one machine: someone trying the shop, unless APP_ENV says otherwise.
+	defaultEnv := "development"
+	if services.IsPostgresURL(cfg.DatabaseURL) {
+		defaultEnv = "production"
+	}
+	switch appEnv := env("APP_ENV", defaultEnv); appEnv {
 	case "development":
 		cfg.Development = true
 	case "production":
@@ -133,12 +150,22 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	cfg.Throttle = services.ThrottleRules{
 		LoginPerIP:      rule("LOGIN_IP_LIMIT", services.DefaultThrottleRules.LoginPerIP),
 		LoginPerAccount: rule("LOGIN_ACCOUNT_LIMIT", services.DefaultThrottleRules.LoginPerAccount),
+		LoginPerDevice:  rule("LOGIN_DEVICE_LIMIT", services.DefaultThrottleRules.LoginPerDevice),
 		SignupPerIP:     rule("SIGNUP_IP_LIMIT", services.DefaultThrottleRules.SignupPerIP),
 	}
 	for _, p := range strings.Split(env("TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p != "" {
+			if _, err := handlers.ParseTrustedProxy(p); err != nil {
+				errs = append(errs, fmt.Sprintf("TRUSTED_PROXIES: %v", err))
+			}
 			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 		}
+	}
+	header := env("PROXY_HEADER", "X-Real-IP")
+	if canonical, ok := handlers.CanonicalProxyHeader(header); ok {
+		cfg.ProxyHeader = canonical
+	} else {
+		errs = append(errs, fmt.Sprintf("PROXY_HEADER=%q is not one of X-Real-IP, X-Forwarded-For, CF-Connecting-IP, True-Client-IP, Forwarded", header))
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Sprintf("LOG_LEVEL: %v", err))
@@ -221,4 +248,41 @@ func localURL(addr string) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+func isPortNumber(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 0 && n <= 65535
+}
+
+// checkDatabaseURL explains why DATABASE_URL cannot work, or returns "". A
+// SQLite file must be in an existing directory: SQLite creates the file but not
+// its directory, and the app would otherwise retry at start-up forever.
+func checkDatabaseURL(databaseURL string) string {
+	if databaseURL == "" || services.IsPostgresURL(databaseURL) {
+		return ""
+	}
+	if strings.Contains(databaseURL, "://") && !strings.HasPrefix(databaseURL, "file:") {
+		return fmt.Sprintf("DATABASE_URL must be a postgres:// URL or a SQLite file path, not %q", redactURL(databaseURL))
+	}
+	path, query, _ := strings.Cut(strings.TrimPrefix(databaseURL, "file:"), "?")
+	if path == "" || path == ":memory:" || strings.Contains(query, "mode=memory") {
+		return ""
+	}
+	if strings.HasPrefix(path, "//") { // file:///abs/path.db
+		path = path[2:]
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Sprintf("DATABASE_URL=%q: the directory %s does not exist (SQLite creates the file, not its directory)", databaseURL, dir)
+	}
+	return ""
+}
+
+// redactURL drops the password from a URL for an error message.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil {
+		return u.Redacted()
+	}
+	return "(unparsable URL)"
 }

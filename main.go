@@ -7,16 +7,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	fiberredis "github.com/gofiber/storage/redis/v3"
 	"io"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
+	fiberredis "github.com/gofiber/storage/redis/v3"
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
@@ -26,23 +27,58 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+	ctx, hurry, release := notifyShutdown(os.Interrupt, syscall.SIGTERM)
+	defer release()
+	cfg, err := loadConfig(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "storefront:", err)
+		os.Exit(1)
+	}
+	log := newLogger(os.Stdout, cfg)
+	// go-redis reports dial failures through one package-level logger (it has no
+	// per-client option); route them into ours so an outage shows up in the
+	// structured log, not as stray text. Set here, once per process: it is the
+	// only global the app sets, and run (which tests call many times) sets none.
+	redis.SetLogger(redisLog{log})
+	if err := run(ctx, hurry, cfg, log, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "storefront:", err)
 		os.Exit(1)
 	}
 }
 
-// run wires the app from the configuration and serves until ctx is cancelled
-// (SIGINT/SIGTERM), then shuts down gracefully. It is main without the process.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
+// notifyShutdown turns the first of sigs into a cancelled ctx (shut down
+// gracefully) and the second into a cancelled hurry (cut the drain short). After
+// the second, the signals' default action is back: a third one ends the process
+// at once, whatever it is waiting for.
+func notifyShutdown(sigs ...os.Signal) (ctx, hurry context.Context, release func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	hurry, cancelHurry := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, sigs...)
+	released := make(chan struct{})
+	go func() {
+		defer signal.Stop(ch)
+		for _, stage := range []context.CancelFunc{cancel, cancelHurry} {
+			select {
+			case <-ch:
+				stage()
+			case <-released:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return ctx, hurry, func() {
+		once.Do(func() { close(released) })
+		cancel()
+		cancelHurry()
 	}
-	log := newLogger(stdout, cfg)
+}
 
+// run wires the app from the configuration and serves until ctx is cancelled
+// (SIGINT/SIGTERM), then shuts down gracefully; hurry (a second signal) cuts
+// the drain short. It is main without the process.
+func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string) error {
 	db, err := services.OpenDB(cfg.DatabaseURL)
 	if err != nil {
 		return err
@@ -67,9 +103,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	var sessionKV services.KV = services.NewMemoryKV()
 	var counter services.Counter = services.NewMemoryCounter()
 	if cfg.RedisURL != "" {
-		// go-redis reports dial failures through its own logger; route them into
-		// ours so an outage shows up in the structured log, not as stray text.
-		redis.SetLogger(redisLog{log})
 		if rdb, err = services.OpenRedis(cfg.RedisURL); err != nil {
 			return err
 		}
@@ -98,7 +131,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	var schemaReady, draining atomic.Bool
-	go prepareDatabase(ctx, log, db, cfg.SeedDemo, &schemaReady)
 
 	app, err := handlers.NewApp(handlers.Deps{
 		Log:         log,
@@ -106,6 +138,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Catalog:     services.NewCatalog(db),
 		Sessions:    services.NewSessions(sessionKV, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
 		Throttle:    services.NewThrottle(counter, cfg.Throttle),
+		Devices:     services.NewDevices(db),
 		Health:      services.NewHealth(db, rdb),
 		DevOutbox:   devOutbox,
 		SchemaReady: schemaReady.Load,
@@ -128,10 +161,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	log.Info("storefront listening", "addr", ln.Addr().String(), "database", services.DialectName(db),
+	url := browserURL(ln.Addr())
+	log.Info("storefront listening", "addr", ln.Addr().String(), "url", url, "database", services.DialectName(db),
 		"sessions", map[bool]string{true: "redis", false: "memory"}[rdb != nil], "development", cfg.Development)
+	go func() {
+		prepareDatabase(ctx, log, db, cfg.SeedDemo, &schemaReady)
+		if schemaReady.Load() {
+			// The line to click: pages need the migrated schema, so it comes only now.
+			log.Info("storefront ready", "url", url)
+		}
+	}()
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- app.Listener(ln) }()
@@ -145,7 +186,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		// Still serving, but not ready: let load balancers notice before new
 		// connections are refused.
 		log.Info("shutting down: draining", "for", cfg.ShutdownDrain)
-		time.Sleep(cfg.ShutdownDrain)
+		drained := time.NewTimer(cfg.ShutdownDrain)
+		select {
+		case <-drained.C:
+		case <-hurry.Done():
+			drained.Stop()
+			log.Info("shutting down: second signal, drain cut short")
+		}
 	}
 	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout)
 	if err := app.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
@@ -153,6 +200,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// browserURL is the address to open in a browser for a listener on addr: a
+// wildcard address (":3000", "0.0.0.0", "[::]") is reachable as localhost.
+func browserURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // prepareDatabase applies migrations (and the demo data), retrying until the
@@ -202,11 +262,20 @@ func migrateAndSeed(ctx context.Context, log *slog.Logger, db *bun.DB, seedDemo 
 }
 
 func newLogger(w io.Writer, cfg Config) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel, ReplaceAttr: readableDurations}
 	if cfg.Development {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// readableDurations writes durations as "250ms" or "1.5s" in JSON too, where
+// slog would write a count of nanoseconds that nobody reads right.
+func readableDurations(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
 }
 
 // redisLog adapts slog to go-redis's logger interface.

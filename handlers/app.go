@@ -21,7 +21,9 @@ type Config struct {
 	// TrustedProxies are the proxy addresses or CIDRs whose X-Forwarded-* and
 	// ProxyHeader values are believed; everyone else's are ignored.
 	TrustedProxies []string
-	// ProxyHeader names the header a trusted proxy puts the client IP in (X-Real-IP).
+	// ProxyHeader names the header a trusted proxy puts the client IP in: one of
+	// X-Real-IP (the default), X-Forwarded-For, CF-Connecting-IP, True-Client-IP
+	// or Forwarded (CanonicalProxyHeader).
 	ProxyHeader string
 	// RequestTimeout bounds the database and Redis work of one request.
 	RequestTimeout time.Duration
@@ -43,6 +45,7 @@ type Deps struct {
 	Catalog  *services.Catalog
 	Sessions *services.Sessions
 	Throttle *services.Throttle
+	Devices  *services.Devices
 	Health   *services.Health
 	// DevOutbox, set by main in development only, serves GET /dev/mail: the mail
 	// kept instead of sent. Nil: no such route (404).
@@ -60,10 +63,11 @@ type Deps struct {
 // server carries the dependencies into the handler methods.
 type server struct {
 	Deps
-	assets    *assetTable
-	fragments *fragmentCache
-	requestID atomic.Uint64
-	ridPrefix string
+	assets     *assetTable
+	proxyTrust proxyTrust
+	fragments  *fragmentCache
+	requestID  atomic.Uint64
+	ridPrefix  string
 }
 
 // NewApp builds the Fiber app with its middleware, routes and error handler.
@@ -82,7 +86,11 @@ func NewApp(deps Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: deps, assets: assets, fragments: newFragmentCache(), ridPrefix: randomPrefix()}
+	trust, err := newProxyTrust(deps.Config.TrustedProxies, cmp.Or(deps.Config.ProxyHeader, "X-Real-IP"))
+	if err != nil {
+		return nil, err
+	}
+	s := &server{Deps: deps, assets: assets, proxyTrust: trust, fragments: newFragmentCache(), ridPrefix: randomPrefix()}
 	app := fiber.New(fiber.Config{
 		// Fiber's strings alias pooled buffers that are reused after the handler
 		// returns; copying them is cheap insurance against silent corruption.
@@ -96,11 +104,13 @@ func NewApp(deps Deps) (*fiber.App, error) {
 		// write syscall per response instead of two or three (make bench's profile).
 		WriteBufferSize: 16 << 10,
 
-		// Without the check Fiber believes X-Forwarded-* from anyone.
+		// Without the check Fiber believes X-Forwarded-* from anyone. The client
+		// IP is not Fiber's to work out (clientIP): without a ProxyHeader, c.IP()
+		// is the TCP peer, and where it is used at all it cannot be spoofed.
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          deps.Config.TrustedProxies,
-		ProxyHeader:             deps.Config.ProxyHeader,
-		ErrorHandler:            s.handleError,
+		EnableIPValidation:      true,
+		ErrorHandler:            s.handleUnloggedError,
 		DisableStartupMessage:   true,
 		ServerHeader:            "",
 		AppName:                 "storefront",

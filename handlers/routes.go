@@ -18,6 +18,7 @@ func (s *server) routes(app *fiber.App) {
 	}
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	app.Use(s.assignRequestID)
+	app.Use(s.resolveClientIP)
 	app.Use(s.logRequest)
 	app.Use(s.securityHeaders)
 

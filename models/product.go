@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -47,20 +46,22 @@ func (in ProductInput) Validate() (Product, error) {
 	fields := map[string]string{}
 
 	p.Name = strings.TrimSpace(in.Name)
-	switch n := utf8.RuneCountInString(p.Name); {
-	case !validText(p.Name, false):
-		fields["name"] = "The name contains characters that are not allowed."
+	switch problem, n := checkText(p.Name, false), utf8.RuneCountInString(p.Name); {
 	case n == 0:
 		fields["name"] = "Enter a name."
+	case problem != textOK:
+		fields["name"] = problem.message("name")
+	case !hasVisibleCharacter(p.Name):
+		// Only zero-width or blank characters: the product would show as a blank card.
+		fields["name"] = "Enter a name with at least one visible letter, digit or symbol."
 	case n > ProductNameMaxLength:
 		fields["name"] = "Use at most 120 characters."
 	}
 
 	p.Description = strings.TrimSpace(strings.ReplaceAll(in.Description, "\r\n", "\n"))
-	switch {
-	case !validText(p.Description, true):
-		fields["description"] = "The description contains characters that are not allowed."
-	case utf8.RuneCountInString(p.Description) > ProductDescriptionMaxLength:
+	if problem := checkText(p.Description, true); problem != textOK {
+		fields["description"] = problem.message("description")
+	} else if utf8.RuneCountInString(p.Description) > ProductDescriptionMaxLength {
 		fields["description"] = "Use at most 5,000 characters."
 	}
 
@@ -74,23 +75,6 @@ func (in ProductInput) Validate() (Product, error) {
 		return Product{}, Invalid(fields)
 	}
 	return p, nil
-}
-
-// validText rejects invalid UTF-8 and control characters (which databases and
-// terminals mishandle); multiline text may keep newlines and tabs.
-func validText(s string, multiline bool) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if multiline && (r == '\n' || r == '\t') {
-			continue
-		}
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
 }
 
 // ParsePrice turns a decimal such as "19.99", "19.9", "$1,299" or "1000000.00"

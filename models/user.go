@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -13,8 +14,12 @@ import (
 const (
 	PasswordMinLength = 12
 	PasswordMaxLength = 128
-	emailMaxLength    = 254 // RFC 5321 path limit
+	emailMaxLength    = 254 // RFC 5321 path limit, in bytes: for sign-up and log-in alike
 )
+
+// BadCredentialsMessage is what a log-in form says about input no account can
+// match, the same words as for a wrong password.
+const BadCredentialsMessage = "Invalid email or password."
 
 // User is a seller account.
 type User struct {
@@ -42,7 +47,7 @@ func ValidateEmail(email string) string {
 	if email == "" {
 		return "Enter your email address."
 	}
-	if len(email) > emailMaxLength || !utf8.ValidString(email) {
+	if len(email) > emailMaxLength || checkText(email, false) != textOK || strings.ContainsFunc(email, invisibleInAddress) {
 		return "Enter a valid email address."
 	}
 	addr, err := mail.ParseAddress(email)
@@ -56,6 +61,11 @@ func ValidateEmail(email string) string {
 	}
 	return ""
 }
+
+// invisibleInAddress reports characters an address shows as nothing (format
+// characters such as zero-width spaces and bidi marks, unassigned code points) or
+// as a gap: an address with them looks like another account's.
+func invisibleInAddress(r rune) bool { return !unicode.IsGraphic(r) || unicode.IsSpace(r) }
 
 // ValidatePassword reports why a new password is unacceptable, or "" if it is fine.
 // Any Unicode is allowed and nothing is trimmed or truncated.
@@ -101,12 +111,16 @@ func (c *Credentials) ValidateLogin() error {
 	if c.Email == "" {
 		fields["email"] = "Enter your email address."
 	}
+	if len(c.Email) > emailMaxLength {
+		// No account has such an address; refuse it before it costs a hash or a key.
+		fields["email"] = BadCredentialsMessage
+	}
 	if c.Password == "" {
 		fields["password"] = "Enter your password."
 	}
 	if len(c.Password) > 4*PasswordMaxLength {
 		// Bound the work an attacker can make the password hash do.
-		fields["password"] = "Invalid email or password."
+		fields["password"] = BadCredentialsMessage
 	}
 	if len(fields) > 0 {
 		return Invalid(fields)

@@ -69,6 +69,31 @@ func TestCredentialsValidateSignup(t *testing.T) {
 	}
 }
 
+// Item 3 of issue 8: the log-in form refuses an email no account can have (over
+// 254 bytes) with the words of a wrong password, before any hashing or counting.
+func TestCredentialsValidateLoginBoundsInput(t *testing.T) {
+	long := strings.Repeat("a", 243) + "@example.com" // 255 bytes
+	for _, c := range []models.Credentials{
+		{Email: long, Password: "some password"},
+		{Email: strings.Repeat("a", 1<<20), Password: "some password"},
+		{Email: "a@example.com", Password: strings.Repeat("p", 4*models.PasswordMaxLength+1)},
+	} {
+		err := c.ValidateLogin()
+		if models.ErrorCode(err) != models.EINVALID {
+			t.Fatalf("%.40q: %v, want EINVALID", c.Email, err)
+		}
+		for field, msg := range models.FieldErrors(err) {
+			if msg != models.BadCredentialsMessage {
+				t.Errorf("%.40q: %s says %q, want the generic %q", c.Email, field, msg, models.BadCredentialsMessage)
+			}
+		}
+	}
+	ok := models.Credentials{Email: " " + long[1:] + " ", Password: "some password"} // 254 bytes
+	if err := ok.ValidateLogin(); err != nil {
+		t.Fatalf("254-byte email: %v", err)
+	}
+}
+
 func TestErrorMessageHidesInternals(t *testing.T) {
 	internal := models.ErrorMessage(errString("pq: relation users does not exist"))
 	if strings.Contains(internal, "pq:") {

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-300000x}
 # -parallel 2: the machine has two cores, and CI runs nothing else meanwhile.
-for target in FuzzParsePrice FuzzEmail FuzzSafeLocalPath; do
+for target in FuzzParsePrice FuzzEmail FuzzSafeLocalPath FuzzProductInput; do
   echo "fuzz: $target for $fuzztime"
   go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" -parallel=2 ./models
 done

@@ -11,8 +11,35 @@ import (
 	"github.com/storefront/storefront/models"
 )
 
-// errBadCredentials is the one answer to a failed login, whatever failed.
-var errBadCredentials = &models.Error{Code: models.EUNAUTHORIZED, Message: "Invalid email or password."}
+// A failed login has one answer whatever failed; only the log (LoginFailureReason) tells which.
+var (
+	errUnknownEmail  = badCredentials(LoginUnknownEmail)
+	errWrongPassword = badCredentials(LoginWrongPassword)
+)
+
+// The reasons LoginFailureReason gives.
+const (
+	LoginUnknownEmail  = "unknown_email"
+	LoginWrongPassword = "wrong_password"
+)
+
+type loginFailure string
+
+func (f loginFailure) Error() string { return "login failed: " + string(f) }
+
+func badCredentials(reason loginFailure) *models.Error {
+	return &models.Error{Code: models.EUNAUTHORIZED, Message: models.BadCredentialsMessage, Err: reason}
+}
+
+// LoginFailureReason says why Authenticate refused (LoginUnknownEmail or
+// LoginWrongPassword), for the security log only; "" for any other error.
+func LoginFailureReason(err error) string {
+	var f loginFailure
+	if errors.As(err, &f) {
+		return string(f)
+	}
+	return ""
+}
 
 // Accounts creates and authenticates seller accounts.
 type Accounts struct {
@@ -60,7 +87,7 @@ func (a *Accounts) Authenticate(ctx context.Context, cred models.Credentials) (*
 		if err := a.hasher.VerifyDummy(ctx, cred.Password); err != nil {
 			return nil, err
 		}
-		return nil, errBadCredentials
+		return nil, errUnknownEmail
 	}
 	if err != nil {
 		return nil, dbError("accounts: find user", err)
@@ -70,7 +97,7 @@ func (a *Accounts) Authenticate(ctx context.Context, cred models.Credentials) (*
 		return nil, err
 	}
 	if !ok {
-		return nil, errBadCredentials
+		return nil, errWrongPassword
 	}
 	if rehash {
 		a.upgradeHash(ctx, u, cred.Password)

@@ -20,6 +20,7 @@ func New() (*migrate.Migrations, error) {
 		registerCreateUsers,
 		registerCreateProducts,
 		registerCreateCatalogVersion,
+		registerCreateLoginDevices,
 		registerCreateOutboxMails,
 	} {
 		if err := register(m); err != nil {

@@ -1,0 +1,29 @@
+package migrations
+
+import "github.com/uptrace/bun/migrate"
+
+// login_devices are the browsers that have logged in to an account (services.Devices):
+// the SHA-256 of each browser's token, never the token, and when it was issued.
+func registerCreateLoginDevices(m *migrate.Migrations) error {
+	return m.Register(run(statements{
+		"pg": {
+			`CREATE TABLE login_devices (
+				id TEXT PRIMARY KEY CHECK (char_length(id) = 64),
+				user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+				created_at TIMESTAMPTZ NOT NULL
+			)`,
+			`CREATE INDEX login_devices_user_newest_idx ON login_devices (user_id, created_at DESC)`,
+		},
+		"sqlite": {
+			`CREATE TABLE login_devices (
+				id TEXT PRIMARY KEY CHECK (length(id) = 64),
+				user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+				created_at TIMESTAMP NOT NULL
+			)`,
+			`CREATE INDEX login_devices_user_newest_idx ON login_devices (user_id, created_at DESC)`,
+		},
+	}), run(statements{
+		"pg":     {`DROP TABLE login_devices`},
+		"sqlite": {`DROP TABLE login_devices`},
+	}))
+}
