@@ -17,8 +17,7 @@ func newMailer(cfg Config, db *bun.DB, log *slog.Logger) (mailer services.Mailer
 		if err != nil {
 			return nil, nil, err
 		}
-		s, _ := services.ParseSMTPURL(cfg.SMTPURL)
-		log.Info("mail is sent through SMTP", "host", s.Host, "port", s.Port, "from", cfg.MailFrom, "public_url", cfg.PublicURL)
+		log.Info("mail is sent through SMTP", "server", m.Server(), "from", cfg.MailFrom, "public_url", cfg.PublicURL)
 		return m, nil, nil
 	}
 	outbox := services.NewOutbox(db, log)

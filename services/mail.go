@@ -129,6 +129,11 @@ func NewSMTPMailer(smtpURL, from string, log *slog.Logger) (*SMTPMailer, error) 
 	return &SMTPMailer{settings: settings, from: addr, idDomain: addr.Address[strings.LastIndexByte(addr.Address, '@')+1:], log: log}, nil
 }
 
+// Server is host:port of the SMTP server, for logs.
+func (m *SMTPMailer) Server() string {
+	return net.JoinHostPort(m.settings.Host, strconv.Itoa(m.settings.Port))
+}
+
 // Send delivers e as multipart/alternative (text, then HTML) with Date and a
 // Message-ID. An invalid message is EINVALID and worth no retry; a server that
 // refuses it with a 5xx answer gives a *gomail.SendError whose IsTemp is false.
@@ -153,7 +158,7 @@ func (m *SMTPMailer) Send(ctx context.Context, e models.Email) error {
 		return fmt.Errorf("mail: %w", err)
 	}
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("mail to %s via %s:%d: %w", e.To, m.settings.Host, m.settings.Port, err)
+		return fmt.Errorf("mail to %s via %s: %w", e.To, m.Server(), err)
 	}
 	m.log.InfoContext(ctx, "mail sent", "to", e.To, "subject", e.Subject, "message_id", id)
 	return nil
