@@ -114,6 +114,18 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		counter = services.RedisCounter{Client: rdb, Prefix: cfg.RedisPrefix}
 	}
 
+	// The mail job (issue 9) sends through mailer; nothing sends mail yet.
+	mailer, devOutbox, err := newMailer(cfg, db, log)
+	if err != nil {
+		return err
+	}
+	_ = mailer
+	files, err := openFileStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer files.Close()
+
 	hasher, err := services.NewPasswordHasher(services.OWASPArgon2)
 	if err != nil {
 		return err
@@ -136,6 +148,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		Throttle:    services.NewThrottle(counter, cfg.Throttle),
 		Devices:     services.NewDevices(db),
 		Health:      services.NewHealth(db, rdb),
+		DevOutbox:   devOutbox,
 		SchemaReady: schemaReady.Load,
 		Draining:    draining.Load,
 		Assets:      assets.Files(),

@@ -14,8 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storefront/storefront/internal/testenv"
 	"github.com/storefront/storefront/services"
 )
+
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 func envMap(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
@@ -312,6 +315,15 @@ func TestRunEmbeddedDefault(t *testing.T) {
 	defer db.Close()
 	if _, err := db.NewSelect().TableExpr("river_job").Count(context.Background()); err != nil {
 		t.Fatalf("no job queue in the embedded database: %v", err)
+	}
+	// Files and mail on their embedded defaults: ./data/files, and the outbox listed.
+	if st, err := os.Stat(filepath.Join("data", services.BlobDir)); err != nil || !st.IsDir() {
+		t.Fatalf("file store directory not created under ./data: %v", err)
+	}
+	if resp, err := http.Get(base + "/dev/mail"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /dev/mail in development: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 
 	cancel()

@@ -47,6 +47,9 @@ type Deps struct {
 	Throttle *services.Throttle
 	Devices  *services.Devices
 	Health   *services.Health
+	// DevOutbox, set by main in development only, serves GET /dev/mail: the mail
+	// kept instead of sent. Nil: no such route (404).
+	DevOutbox *services.Outbox
 	// SchemaReady reports whether migrations have been applied; until then pages
 	// that need the database answer 503. Nil means always ready.
 	SchemaReady func() bool

@@ -46,6 +46,11 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/logout", s.verifyCSRF, s.logout)
 
 	app.Get("/account", s.requireUser, s.account)
+
+	if s.DevOutbox != nil {
+		app.Get("/dev/mail", s.devMail)
+		app.Get("/dev/mail/:id/html", s.devMailHTML)
+	}
 	// Unknown paths fall through to Fiber's 404, and known paths with another
 	// method to its 405; both end in handleError.
 }

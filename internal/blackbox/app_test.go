@@ -85,6 +85,8 @@ func launchApp(t *testing.T, b backends, env map[string]string) (*app, <-chan st
 		"REDIS_URL":    b.RedisURL,
 		"REDIS_PREFIX": b.RedisPrefix,
 		"LOG_LEVEL":    "info",
+		// The file store's default is ./data, here the package directory.
+		"DATA_DIR": t.TempDir(),
 	}
 	for k, v := range env {
 		vars[k] = v

@@ -31,6 +31,7 @@ func All() []Migration {
 		createProducts(),
 		createCatalogVersion(),
 		createLoginDevices(),
+		createOutboxMails(),
 		catalogVersionToken(),
 	}
 }
