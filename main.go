@@ -114,12 +114,11 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		counter = services.RedisCounter{Client: rdb, Prefix: cfg.RedisPrefix}
 	}
 
-	// The mail job (issue 9) sends through mailer; nothing sends mail yet.
+	// Mail leaves only through the send_email job (services.Jobs.QueueEmail).
 	mailer, devOutbox, err := newMailer(cfg, db, log)
 	if err != nil {
 		return err
 	}
-	_ = mailer
 	files, err := openFileStore(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -130,7 +129,10 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	if err != nil {
 		return err
 	}
-	jobWorkers := []services.JobWorker{} // every kind of background job: services.WorkJob(…)
+	// Every kind of background job this app works.
+	jobWorkers := []services.JobWorker{
+		services.SendEmailWorker(mailer),
+	}
 	jobs, err := services.NewJobs(db, services.JobsConfig{DatabaseURL: cfg.DatabaseURL, Log: log, Workers: jobWorkers})
 	if err != nil {
 		return err
