@@ -47,6 +47,9 @@ type Config struct {
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
 	IdleTimeout  time.Duration
+
+	// PasswordResetTTL is how long a mailed password-reset link works.
+	PasswordResetTTL time.Duration
 }
 
 // loadConfig reads the configuration through getenv (os.Getenv in production, a
@@ -127,6 +130,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	cfg.BenchRoutes = boolean("BENCH_ROUTES", false)
 	cfg.SessionIdleTimeout = duration("SESSION_IDLE_TIMEOUT", 30*time.Minute)
 	cfg.SessionMaxLifetime = duration("SESSION_MAX_LIFETIME", 12*time.Hour)
+	cfg.PasswordResetTTL = duration("PASSWORD_RESET_TTL", services.DefaultPasswordResetTTL)
 	cfg.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", 10*time.Second)
 	cfg.RequestTimeout = duration("REQUEST_TIMEOUT", 1500*time.Millisecond)
 	if v := env("SHUTDOWN_DRAIN", "0s"); v != "0s" && v != "0" {
