@@ -16,6 +16,10 @@ func TestCommonPasswordListIsSortedLowerCaseAndLarge(t *testing.T) {
 	if !strings.HasSuffix(list, "\n") {
 		t.Fatal("the list does not end in a newline")
 	}
+	onList := map[string]bool{}
+	for _, w := range strings.Split(strings.TrimSuffix(list, "\n"), "\n") {
+		onList[w] = true
+	}
 	sc := bufio.NewScanner(strings.NewReader(list))
 	n, prev := 0, ""
 	for sc.Scan() {
@@ -29,6 +33,12 @@ func TestCommonPasswordListIsSortedLowerCaseAndLarge(t *testing.T) {
 		// Every entry is found by the search, first and last included.
 		if !models.IsCommonPassword(w) {
 			t.Fatalf("line %d: %q is on the list but not found", n+1, w)
+		}
+		// Its near neighbours are found exactly when they are on the list too.
+		for _, near := range []string{w[:len(w)-1], w + "0", w + "~", "0" + w} {
+			if models.IsCommonPassword(near) != onList[near] {
+				t.Fatalf("IsCommonPassword(%q) = %v, but on the list: %v", near, !onList[near], onList[near])
+			}
 		}
 		prev = w
 		n++
