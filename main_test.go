@@ -13,7 +13,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/storefront/storefront/internal/testenv"
+	"github.com/storefront/storefront/services"
 )
+
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 func envMap(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
@@ -31,7 +36,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Addr != ":3000" || cfg.DatabaseURL != "" || cfg.RedisURL != "" || !cfg.Development || cfg.CookieSecure || !cfg.SeedDemo {
+	if cfg.Addr != ":3000" || cfg.DatabaseURL != "" || cfg.RedisURL != "" || !cfg.Development || cfg.CookieSecure || !cfg.SeedDemo || !cfg.Workers {
 		t.Fatalf("embedded default: %+v", cfg)
 	}
 	if cfg.SessionIdleTimeout != 30*time.Minute || cfg.SessionMaxLifetime != 12*time.Hour {
@@ -62,9 +67,9 @@ func TestLoadConfigProduction(t *testing.T) {
 		cfg.PasswordResetTTL != 20*time.Minute {
 		t.Fatalf("overrides not applied: %+v", cfg)
 	}
-	cfg, _ = loadConfig(envMap(map[string]string{"DATABASE_URL": "postgres://db/shop", "COOKIE_SECURE": "false", "ADDR": "127.0.0.1:9"}))
-	if cfg.CookieSecure || cfg.Addr != "127.0.0.1:9" {
-		t.Fatalf("COOKIE_SECURE=false / ADDR ignored: %+v", cfg)
+	cfg, _ = loadConfig(envMap(map[string]string{"DATABASE_URL": "postgres://db/shop", "COOKIE_SECURE": "false", "ADDR": "127.0.0.1:9", "WORKERS": "false"}))
+	if cfg.CookieSecure || cfg.Addr != "127.0.0.1:9" || cfg.Workers {
+		t.Fatalf("COOKIE_SECURE=false / ADDR / WORKERS=false ignored: %+v", cfg)
 	}
 }
 
@@ -75,6 +80,7 @@ func TestLoadConfigRefusesBadValues(t *testing.T) {
 		"REQUEST_TIMEOUT": "0s", "READ_TIMEOUT": "-1s", "IDLE_TIMEOUT": "forever", "SHUTDOWN_DRAIN": "-1s",
 		"PORT": "abc", "ADDR": "localhost",
 		"LOGIN_DEVICE_LIMIT": "5", "PROXY_HEADER": "X-Client-IP", "TRUSTED_PROXIES": "10.0.0.1,proxy.internal",
+		"WORKERS": "sometimes",
 	} {
 		if _, err := loadConfig(envMap(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%q: error %v, want one naming %s", k, v, err, k)
@@ -305,6 +311,24 @@ func TestRunEmbeddedDefault(t *testing.T) {
 	}
 	if _, err := os.Stat("storefront.db"); err != nil {
 		t.Fatalf("SQLite file not created in the working directory: %v", err)
+	}
+	// The job queue's tables are migrated with the app's, on the embedded file too.
+	db, err := services.OpenDB("storefront.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.NewSelect().TableExpr("river_job").Count(context.Background()); err != nil {
+		t.Fatalf("no job queue in the embedded database: %v", err)
+	}
+	// Files and mail on their embedded defaults: ./data/files, and the outbox listed.
+	if st, err := os.Stat(filepath.Join("data", services.BlobDir)); err != nil || !st.IsDir() {
+		t.Fatalf("file store directory not created under ./data: %v", err)
+	}
+	if resp, err := http.Get(base + "/dev/mail"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /dev/mail in development: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 
 	cancel()

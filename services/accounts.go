@@ -43,7 +43,7 @@ func LoginFailureReason(err error) string {
 
 // Accounts creates and authenticates seller accounts.
 type Accounts struct {
-	db     *bun.DB
+	db     bun.IDB // the database, or the caller's transaction (WithTx)
 	hasher *PasswordHasher
 	now    func() time.Time
 }
@@ -51,6 +51,14 @@ type Accounts struct {
 // NewAccounts returns the account service.
 func NewAccounts(db *bun.DB, hasher *PasswordHasher) *Accounts {
 	return &Accounts{db: db, hasher: hasher, now: time.Now}
+}
+
+// WithTx returns the account service working inside tx, so that its writes become
+// part of the caller's operation (see InTx) and commit or roll back with it.
+func (a *Accounts) WithTx(tx bun.Tx) *Accounts {
+	inTx := *a
+	inTx.db = tx
+	return &inTx
 }
 
 // SignUp validates the credentials and creates the account. It returns EINVALID

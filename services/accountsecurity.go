@@ -65,8 +65,8 @@ func NewAccountSecurity(db *bun.DB, hasher *PasswordHasher, cfg AccountSecurityC
 }
 
 // WithTx returns the service working inside tx, so that its writes commit or
-// roll back with the caller's (a mail job queued in the same transaction, say).
-// Its own transactions become savepoints of tx.
+// roll back with the caller's (a mail job queued in the same transaction, say):
+// see InTx.
 func (s *AccountSecurity) WithTx(tx bun.Tx) *AccountSecurity {
 	inTx := *s
 	inTx.db = tx
@@ -95,7 +95,7 @@ func (s *AccountSecurity) ChangePassword(ctx context.Context, userID int64, curr
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		return s.setPassword(ctx, tx, user.ID, hash)
 	})
 	if err != nil {

@@ -580,3 +580,28 @@ func TestDeleteExpiredTokens(t *testing.T) {
 		}
 	})
 }
+
+// Inside a caller's transaction (WithTx) the service's writes are the caller's:
+// a link issued in a transaction that rolls back (say its mail job could not be
+// queued) does not exist.
+func TestAccountSecurityWithTxRollsBackWithTheCaller(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, f *securityFixture) {
+		ctx := context.Background()
+		f.signUp(t, "rollback@example.com")
+		errQueueFailed := errors.New("queue failed")
+		var token string
+		err := services.InTx(ctx, f.db, func(ctx context.Context, tx bun.Tx) error {
+			var err error
+			var u *models.User
+			if token, u, err = f.security.WithTx(tx).IssuePasswordReset(ctx, "rollback@example.com"); err != nil || u == nil {
+				return fmt.Errorf("issue: %v %v", u, err)
+			}
+			return errQueueFailed
+		})
+		if !errors.Is(err, errQueueFailed) {
+			t.Fatalf("InTx = %v, want the caller's error", err)
+		}
+		_, err = f.security.PasswordResetUser(ctx, token)
+		assertLinkInvalid(t, "link of a rolled-back transaction", err)
+	})
+}

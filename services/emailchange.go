@@ -39,7 +39,7 @@ func (s *AccountSecurity) RequestEmailChange(ctx context.Context, userID int64, 
 		return "", false, err
 	}
 	token = randomToken()
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		taken, err = tx.NewSelect().Model((*models.User)(nil)).Where("email = ?", newEmail).Exists(ctx)
 		if err != nil {
@@ -66,7 +66,7 @@ func (s *AccountSecurity) RequestEmailChange(ctx context.Context, userID int64, 
 func (s *AccountSecurity) ConfirmEmailChange(ctx context.Context, token string) (*models.User, string, error) {
 	var user *models.User
 	var oldEmail string
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		t, err := s.openToken(ctx, tx, token, purposeEmailChange)
 		if err != nil {
 			return err

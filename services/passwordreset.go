@@ -26,7 +26,7 @@ func (s *AccountSecurity) IssuePasswordReset(ctx context.Context, email string) 
 	}
 	token := randomToken()
 	var user *models.User
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		u := new(models.User)
 		err := tx.NewSelect().Model(u).Where("email = ?", email).Limit(1).Scan(ctx)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -81,7 +81,7 @@ func (s *AccountSecurity) ResetPassword(ctx context.Context, token, newPassword 
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.spendToken(ctx, tx, t.ID); err != nil {
 			return err
 		}
