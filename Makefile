@@ -11,8 +11,9 @@ run: ## serve on :3000 (embedded SQLite + in-memory sessions unless DATABASE_URL
 build:
 	$(GO) build -trimpath -o bin/storefront .
 
-generate: ## regenerate templ output (Go only)
+generate: ## regenerate templ output and the common-password list (Go only)
 	$(GO) tool templ generate
+	$(GO) generate ./models
 
 assets: ## rebuild Tailwind CSS and re-vendor htmx (needs Node: npm ci)
 	npm ci --no-audit --no-fund

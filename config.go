@@ -62,6 +62,9 @@ type Config struct {
 	DataDir string
 	// BlobURL is an s3:// bucket shared by all instances; empty: files in DataDir.
 	BlobURL string
+
+	// PasswordResetTTL is how long a mailed password-reset link works.
+	PasswordResetTTL time.Duration
 }
 
 // loadConfig reads the configuration through getenv (os.Getenv in production, a
@@ -143,6 +146,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	cfg.Workers = boolean("WORKERS", true)
 	cfg.SessionIdleTimeout = duration("SESSION_IDLE_TIMEOUT", 30*time.Minute)
 	cfg.SessionMaxLifetime = duration("SESSION_MAX_LIFETIME", 12*time.Hour)
+	cfg.PasswordResetTTL = duration("PASSWORD_RESET_TTL", services.DefaultPasswordResetTTL)
 	cfg.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", 10*time.Second)
 	cfg.RequestTimeout = duration("REQUEST_TIMEOUT", 1500*time.Millisecond)
 	if v := env("SHUTDOWN_DRAIN", "0s"); v != "0s" && v != "0" {

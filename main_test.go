@@ -42,6 +42,9 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if cfg.SessionIdleTimeout != 30*time.Minute || cfg.SessionMaxLifetime != 12*time.Hour {
 		t.Fatalf("session limits %v / %v", cfg.SessionIdleTimeout, cfg.SessionMaxLifetime)
 	}
+	if cfg.PasswordResetTTL != time.Hour {
+		t.Fatalf("password reset links last %v, want 1h", cfg.PasswordResetTTL)
+	}
 	if cfg.RequestTimeout != 1500*time.Millisecond || cfg.ReadTimeout != 10*time.Second ||
 		cfg.WriteTimeout != 15*time.Second || cfg.IdleTimeout != 60*time.Second {
 		t.Fatalf("timeouts: request %v read %v write %v idle %v", cfg.RequestTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.IdleTimeout)
@@ -52,6 +55,7 @@ func TestLoadConfigProduction(t *testing.T) {
 	cfg, err := loadConfig(envMap(map[string]string{
 		"DATABASE_URL": "postgres://db/shop", "REDIS_URL": "redis://cache:6379/0", "PORT": "8080",
 		"SESSION_IDLE_TIMEOUT": "2s", "SESSION_MAX_LIFETIME": "5s", "LOGIN_IP_LIMIT": "3/1m",
+		"PASSWORD_RESET_TTL": "20m",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +63,8 @@ func TestLoadConfigProduction(t *testing.T) {
 	if cfg.Addr != ":8080" || cfg.Development || !cfg.CookieSecure || cfg.SeedDemo {
 		t.Fatalf("production: %+v", cfg)
 	}
-	if cfg.SessionIdleTimeout != 2*time.Second || cfg.SessionMaxLifetime != 5*time.Second || cfg.Throttle.LoginPerIP.Limit != 3 {
+	if cfg.SessionIdleTimeout != 2*time.Second || cfg.SessionMaxLifetime != 5*time.Second || cfg.Throttle.LoginPerIP.Limit != 3 ||
+		cfg.PasswordResetTTL != 20*time.Minute {
 		t.Fatalf("overrides not applied: %+v", cfg)
 	}
 	cfg, _ = loadConfig(envMap(map[string]string{"DATABASE_URL": "postgres://db/shop", "COOKIE_SECURE": "false", "ADDR": "127.0.0.1:9", "WORKERS": "false"}))
@@ -70,7 +75,7 @@ func TestLoadConfigProduction(t *testing.T) {
 
 func TestLoadConfigRefusesBadValues(t *testing.T) {
 	for k, v := range map[string]string{
-		"SESSION_IDLE_TIMEOUT": "soon", "COOKIE_SECURE": "maybe", "APP_ENV": "staging",
+		"SESSION_IDLE_TIMEOUT": "soon", "COOKIE_SECURE": "maybe", "APP_ENV": "staging", "PASSWORD_RESET_TTL": "0s",
 		"LOGIN_IP_LIMIT": "ten", "REDIS_URL": "localhost:6379", "LOG_LEVEL": "loud",
 		"REQUEST_TIMEOUT": "0s", "READ_TIMEOUT": "-1s", "IDLE_TIMEOUT": "forever", "SHUTDOWN_DRAIN": "-1s",
 		"PORT": "abc", "ADDR": "localhost",

@@ -67,9 +67,11 @@ func ValidateEmail(email string) string {
 // as a gap: an address with them looks like another account's.
 func invisibleInAddress(r rune) bool { return !unicode.IsGraphic(r) || unicode.IsSpace(r) }
 
-// ValidatePassword reports why a new password is unacceptable, or "" if it is fine.
-// Any Unicode is allowed and nothing is trimmed or truncated.
-func ValidatePassword(pw string) string {
+// ValidatePassword reports why pw cannot be the new password of the account with
+// this email ("" before there is one), or "" if it is fine. Any Unicode is
+// allowed and nothing is trimmed or truncated; besides the length rules, common
+// passwords and the user's own address are refused (NIST SP 800-63B §3.1.1.2).
+func ValidatePassword(pw, email string) string {
 	if pw == "" {
 		return "Enter a password."
 	}
@@ -83,7 +85,7 @@ func ValidatePassword(pw string) string {
 	if n > PasswordMaxLength {
 		return "Use at most 128 characters."
 	}
-	return ""
+	return guessablePassword(pw, email)
 }
 
 // ValidateSignup normalises the email and returns EINVALID with per-field messages
@@ -94,7 +96,7 @@ func (c *Credentials) ValidateSignup() error {
 	if msg := ValidateEmail(c.Email); msg != "" {
 		fields["email"] = msg
 	}
-	if msg := ValidatePassword(c.Password); msg != "" {
+	if msg := ValidatePassword(c.Password, c.Email); msg != "" {
 		fields["password"] = msg
 	}
 	if len(fields) > 0 {

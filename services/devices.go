@@ -2,9 +2,7 @@ package services
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"time"
 
@@ -84,7 +82,4 @@ func (d *Devices) Remember(ctx context.Context, userID int64) (string, error) {
 	return token, nil
 }
 
-func deviceID(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
+func deviceID(token string) string { return hashToken(token) }

@@ -33,6 +33,7 @@ func All() []Migration {
 		createLoginDevices(),
 		createOutboxMails(),
 		catalogVersionToken(),
+		createAccountTokens(),
 	}
 }
 
