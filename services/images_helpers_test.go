@@ -192,7 +192,7 @@ func exifTIFF(orientation uint16, description string) []byte {
 	b = be.AppendUint32(b, 0)
 	b = append(b, desc...)
 	b = be.AppendUint16(b, gpsEntries)
-	entry(0x0001, 2, 2, []byte("N\x00"))                  // GPSLatitudeRef
+	entry(0x0001, 2, 2, []byte("N\x00"))                 // GPSLatitudeRef
 	entry(0x0002, 5, 3, be.AppendUint32(nil, latOffset)) // GPSLatitude, three RATIONALs
 	b = be.AppendUint32(b, 0)
 	return append(b, gpsLatitude...)
