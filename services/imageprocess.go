@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"golang.org/x/image/draw"
+	"golang.org/x/image/math/f64"
 
 	"github.com/storefront/storefront/models"
 )
@@ -174,14 +175,28 @@ func scaleSide(n, num, den int) int {
 	return max(1, (n*num+den/2)/den)
 }
 
+// maxScaleBuffer bounds the temporary buffer of draw.Kernel.Scale, which is
+// 32 bytes per pixel of (target width × source height): 77 MB for the first
+// step of a 12-megapixel photo (2000×1500 → 1600×1200).
+const maxScaleBuffer = 32 << 20
+
 // resize scales img to size with Catmull-Rom, or returns it when it already
-// has that size.
+// has that size. Kernel.Scale filters in two separable passes through that
+// buffer; above maxScaleBuffer, Kernel.Transform computes the same pixels in
+// one two-dimensional pass with no buffer, for about 1.5 times the CPU at the
+// ratios used here (below 2, after toRGBA's box shrink).
 func resize(img *image.RGBA, size image.Point) *image.RGBA {
-	if img.Bounds().Size() == size {
+	if img.Rect.Size() == size {
 		return img
 	}
 	dst := image.NewRGBA(image.Rectangle{Max: size})
-	draw.CatmullRom.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Src, nil)
+	if size.X*img.Rect.Dy()*32 <= maxScaleBuffer {
+		draw.CatmullRom.Scale(dst, dst.Rect, img, img.Rect, draw.Src, nil)
+		return dst
+	}
+	sx := float64(size.X) / float64(img.Rect.Dx())
+	sy := float64(size.Y) / float64(img.Rect.Dy())
+	draw.CatmullRom.Transform(dst, f64.Aff3{sx, 0, 0, 0, sy, 0}, img, img.Rect, draw.Src, nil)
 	return dst
 }
 
