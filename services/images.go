@@ -118,15 +118,15 @@ func InspectImage(data []byte) (ImageInfo, error) {
 // checkImageSize applies the dimension limits to a header's claim (and again to
 // the decoded image, which must agree with it).
 func checkImageSize(width, height, pixelBytes int) error {
+	pixels := int64(width) * int64(height) // PNG allows 2^31 a side: no int overflow on 32-bit builds
 	switch {
 	case width < 1 || height < 1:
 		return imageError(msgImageDamaged, fmt.Errorf("image is %dx%d", width, height))
-	case width > MaxImageSide || height > MaxImageSide:
-		// Checked first so that the product below cannot overflow.
-		return imageError(msgImageTooLongSide, nil)
-	case width*height > MaxImagePixels:
+	case pixels > MaxImagePixels:
 		return imageError(msgImageTooManyPx, nil)
-	case width*height*pixelBytes > maxDecodedBytes:
+	case width > MaxImageSide || height > MaxImageSide:
+		return imageError(msgImageTooLongSide, nil)
+	case pixels*int64(pixelBytes) > maxDecodedBytes:
 		return imageError(msgImageTooMany16, nil)
 	}
 	return nil
