@@ -203,8 +203,13 @@ func TestProcessImageEachFormat(t *testing.T) {
 }
 
 func TestProcessImageVariants(t *testing.T) {
-	data := encodeJPEG(t, photoLike(2000, 1000, 5))
-	out := process(t, data)
+	// 1800×900 to 1600×800 by Transform (Scale's buffer would be 46 MB),
+	// then 2× steps by Scale. The quadrants land where they should in every
+	// variant.
+	out := process(t, encodeJPEG(t, quadrants(1800, 900, red, green, blue, white)))
+	if out.Width != 1800 || out.Height != 900 {
+		t.Fatalf("original size %dx%d", out.Width, out.Height)
+	}
 	want := []image.Point{{1600, 800}, {800, 400}, {400, 200}}
 	if len(out.Variants) != len(want) {
 		t.Fatalf("%d variants, want %v", len(out.Variants), want)
@@ -220,12 +225,25 @@ func TestProcessImageVariants(t *testing.T) {
 		if v.Key != hex.EncodeToString(sum[:])+".webp" {
 			t.Errorf("variant %d key %q is not the SHA-256 of its bytes", i, v.Key)
 		}
-		decodeVariant(t, v)
+		img := decodeVariant(t, v)
+		w, h := v.Width, v.Height
+		assertColor(t, img, w/4, h/4, red, 16)
+		assertColor(t, img, 3*w/4, h/4, green, 16)
+		assertColor(t, img, w/4, 3*h/4, blue, 16)
+		assertColor(t, img, 3*w/4, 3*h/4, white, 16)
 	}
-	again := process(t, data)
-	for i := range want {
-		if again.Variants[i].Key != out.Variants[i].Key {
-			t.Fatalf("the same upload gave variant %d keys %s and %s", i, out.Variants[i].Key, again.Variants[i].Key)
+}
+
+func TestProcessImageKeysFollowContent(t *testing.T) {
+	data := encodeJPEG(t, photoLike(500, 300, 5))
+	first, again := process(t, data), process(t, data)
+	other := process(t, encodeJPEG(t, photoLike(500, 300, 6)))
+	for i := range first.Variants {
+		if again.Variants[i].Key != first.Variants[i].Key {
+			t.Fatalf("the same upload gave variant %d keys %s and %s", i, first.Variants[i].Key, again.Variants[i].Key)
+		}
+		if other.Variants[i].Key == first.Variants[i].Key {
+			t.Fatalf("two different uploads share the key %s", first.Variants[i].Key)
 		}
 	}
 }
@@ -464,21 +482,6 @@ func TestProcessImageWebPColourRange(t *testing.T) {
 	assertColor(t, img, 48, 16, black, 6)
 	assertColor(t, img, 16, 48, red, 12)
 	assertColor(t, img, 48, 48, blue, 12)
-}
-
-func TestProcessImageLargePhotoShrinksFirst(t *testing.T) {
-	// 3500×2000 shrinks 2× by box averaging, then 1750 → 1600 by Catmull-Rom;
-	// the quadrants land where they should in every variant.
-	pic := quadrants(3500, 2000, red, green, blue, white)
-	out := process(t, encodeJPEG(t, pic))
-	for _, v := range out.Variants {
-		img := decodeVariant(t, v)
-		w, h := v.Width, v.Height
-		assertColor(t, img, w/4, h/4, red, 16)
-		assertColor(t, img, 3*w/4, h/4, green, 16)
-		assertColor(t, img, w/4, 3*h/4, blue, 16)
-		assertColor(t, img, 3*w/4, 3*h/4, white, 16)
-	}
 }
 
 func TestImagesWaitForAFreeSlot(t *testing.T) {
