@@ -2,6 +2,10 @@
 SHELL := /bin/bash
 GO ?= go
 GOTEST_FLAGS ?= -race -count=1
+# github.com/gen2brain/webp (product image variants) then always encodes with its embedded
+# WebAssembly libwebp, never a system libwebp.so found at run time, and purego (which that
+# needs) stays out of the binary. Plain `go build`/`go test` work too, just less uniformly.
+export GOFLAGS := -tags=nodynamic $(GOFLAGS)
 
 .PHONY: run build generate assets check-generated lint test test-go tools tools-background e2e fuzz vulncheck bench
 
