@@ -3,10 +3,15 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/storefront/storefront/handlers"
 	"github.com/storefront/storefront/services"
 )
 
@@ -42,6 +47,24 @@ type Config struct {
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
 	IdleTimeout  time.Duration
+	// Workers runs background jobs in this instance; false serves web only (the
+	// jobs it enqueues wait in the database for an instance with workers).
+	Workers bool
+
+	// SMTPURL is smtp://user:password@host:port (or smtps://); empty keeps mail in
+	// the database outbox, listed at /dev/mail in development.
+	SMTPURL  string
+	MailFrom string
+	// PublicURL is the shop's absolute base URL (no trailing slash) for links in
+	// mail: never derived from a request's Host header.
+	PublicURL string
+	// DataDir holds the embedded file store (DataDir/files) when BlobURL is empty.
+	DataDir string
+	// BlobURL is an s3:// bucket shared by all instances; empty: files in DataDir.
+	BlobURL string
+
+	// PasswordResetTTL is how long a mailed password-reset link works.
+	PasswordResetTTL time.Duration
 }
 
 // loadConfig reads the configuration through getenv (os.Getenv in production, a
@@ -89,14 +112,28 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		DatabaseURL: env("DATABASE_URL", ""),
 		RedisURL:    env("REDIS_URL", ""),
 		RedisPrefix: env("REDIS_PREFIX", "storefront:"),
-		ProxyHeader: env("PROXY_HEADER", "X-Real-IP"),
 	}
 	cfg.Addr = env("ADDR", "")
 	if cfg.Addr == "" {
-		cfg.Addr = ":" + env("PORT", "3000")
+		port := env("PORT", "3000")
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			errs = append(errs, fmt.Sprintf("PORT=%q is not a port number from 1 to 65535", port))
+		}
+		cfg.Addr = ":" + port
+	} else if _, port, err := net.SplitHostPort(cfg.Addr); err != nil || !isPortNumber(port) {
+		errs = append(errs, fmt.Sprintf("ADDR=%q is not a listen address like :3000 or 127.0.0.1:3000", cfg.Addr))
 	}
-	// Without a DATABASE_URL the app is someone trying it on their own machine.
-	switch appEnv := env("APP_ENV", map[bool]string{true: "development", false: "production"}[cfg.DatabaseURL == ""]); appEnv {
+	if msg := checkDatabaseURL(cfg.DatabaseURL); msg != "" {
+		errs = append(errs, msg)
+	}
+	// Production (JSON logs, Secure cookies) is for PostgreSQL, which many
+	// instances share. SQLite, the default file or another one, is one process on
+	// one machine: someone trying the shop, unless APP_ENV says otherwise.
+	defaultEnv := "development"
+	if services.IsPostgresURL(cfg.DatabaseURL) {
+		defaultEnv = "production"
+	}
+	switch appEnv := env("APP_ENV", defaultEnv); appEnv {
 	case "development":
 		cfg.Development = true
 	case "production":
@@ -106,8 +143,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	cfg.CookieSecure = boolean("COOKIE_SECURE", !cfg.Development)
 	cfg.SeedDemo = boolean("SEED_DEMO", cfg.DatabaseURL == "")
 	cfg.BenchRoutes = boolean("BENCH_ROUTES", false)
+	cfg.Workers = boolean("WORKERS", true)
 	cfg.SessionIdleTimeout = duration("SESSION_IDLE_TIMEOUT", 30*time.Minute)
 	cfg.SessionMaxLifetime = duration("SESSION_MAX_LIFETIME", 12*time.Hour)
+	cfg.PasswordResetTTL = duration("PASSWORD_RESET_TTL", services.DefaultPasswordResetTTL)
 	cfg.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", 10*time.Second)
 	cfg.RequestTimeout = duration("REQUEST_TIMEOUT", 1500*time.Millisecond)
 	if v := env("SHUTDOWN_DRAIN", "0s"); v != "0s" && v != "0" {
@@ -119,12 +158,22 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	cfg.Throttle = services.ThrottleRules{
 		LoginPerIP:      rule("LOGIN_IP_LIMIT", services.DefaultThrottleRules.LoginPerIP),
 		LoginPerAccount: rule("LOGIN_ACCOUNT_LIMIT", services.DefaultThrottleRules.LoginPerAccount),
+		LoginPerDevice:  rule("LOGIN_DEVICE_LIMIT", services.DefaultThrottleRules.LoginPerDevice),
 		SignupPerIP:     rule("SIGNUP_IP_LIMIT", services.DefaultThrottleRules.SignupPerIP),
 	}
 	for _, p := range strings.Split(env("TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p != "" {
+			if _, err := handlers.ParseTrustedProxy(p); err != nil {
+				errs = append(errs, fmt.Sprintf("TRUSTED_PROXIES: %v", err))
+			}
 			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 		}
+	}
+	header := env("PROXY_HEADER", "X-Real-IP")
+	if canonical, ok := handlers.CanonicalProxyHeader(header); ok {
+		cfg.ProxyHeader = canonical
+	} else {
+		errs = append(errs, fmt.Sprintf("PROXY_HEADER=%q is not one of X-Real-IP, X-Forwarded-For, CF-Connecting-IP, True-Client-IP, Forwarded", header))
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Sprintf("LOG_LEVEL: %v", err))
@@ -132,8 +181,116 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if cfg.RedisURL != "" && !strings.HasPrefix(cfg.RedisURL, "redis://") && !strings.HasPrefix(cfg.RedisURL, "rediss://") {
 		errs = append(errs, "REDIS_URL must start with redis:// or rediss://")
 	}
+	errs = append(errs, loadMailAndFiles(&cfg, env)...)
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return cfg, nil
+}
+
+// loadMailAndFiles reads the mail and file-store settings into cfg (after Addr
+// and Development) and returns what is wrong with them.
+func loadMailAndFiles(cfg *Config, env func(key, def string) string) []string {
+	var errs []string
+	cfg.SMTPURL = env("SMTP_URL", "")
+	if cfg.SMTPURL != "" {
+		if _, err := services.ParseSMTPURL(cfg.SMTPURL); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	// A real mail server refuses a sender at localhost, and links must reach the
+	// shop from outside: production mail needs both settings.
+	mailInProduction := cfg.SMTPURL != "" && !cfg.Development
+	cfg.MailFrom = env("MAIL_FROM", "")
+	switch {
+	case cfg.MailFrom != "":
+		if _, err := services.ParseMailFrom(cfg.MailFrom); err != nil {
+			errs = append(errs, err.Error())
+		}
+	case mailInProduction:
+		errs = append(errs, "MAIL_FROM is required in production when SMTP_URL is set")
+	default:
+		cfg.MailFrom = "Storefront <shop@localhost>"
+	}
+	cfg.PublicURL = env("PUBLIC_URL", "")
+	switch {
+	case cfg.PublicURL != "":
+		u, err := parsePublicURL(cfg.PublicURL)
+		if err != nil {
+			errs = append(errs, err.Error())
+		}
+		cfg.PublicURL = u
+	case mailInProduction:
+		errs = append(errs, "PUBLIC_URL is required in production when SMTP_URL is set (links in mail must reach the shop)")
+	default:
+		cfg.PublicURL = localURL(cfg.Addr)
+	}
+	cfg.DataDir = env("DATA_DIR", "data")
+	cfg.BlobURL = env("BLOB_URL", "")
+	if cfg.BlobURL != "" {
+		if u, err := url.Parse(cfg.BlobURL); err != nil || u.Scheme != "s3" || u.Host == "" {
+			errs = append(errs, "BLOB_URL must be s3://bucket?endpoint=...&region=...")
+		}
+	}
+	return errs
+}
+
+// parsePublicURL accepts http(s)://host[:port] with at most a trailing slash,
+// which it drops: links are PUBLIC_URL + a path of ours.
+func parsePublicURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" ||
+		u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", fmt.Errorf("PUBLIC_URL=%q must be an absolute URL like https://shop.example.com, without a path, query or user", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
+// localURL is the default PUBLIC_URL: this machine at the port we listen on.
+func localURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func isPortNumber(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 0 && n <= 65535
+}
+
+// checkDatabaseURL explains why DATABASE_URL cannot work, or returns "". A
+// SQLite file must be in an existing directory: SQLite creates the file but not
+// its directory, and the app would otherwise retry at start-up forever.
+func checkDatabaseURL(databaseURL string) string {
+	if databaseURL == "" || services.IsPostgresURL(databaseURL) {
+		return ""
+	}
+	if strings.Contains(databaseURL, "://") && !strings.HasPrefix(databaseURL, "file:") {
+		return fmt.Sprintf("DATABASE_URL must be a postgres:// URL or a SQLite file path, not %q", redactURL(databaseURL))
+	}
+	path, query, _ := strings.Cut(strings.TrimPrefix(databaseURL, "file:"), "?")
+	if path == "" || path == ":memory:" || strings.Contains(query, "mode=memory") {
+		return ""
+	}
+	if strings.HasPrefix(path, "//") { // file:///abs/path.db
+		path = path[2:]
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Sprintf("DATABASE_URL=%q: the directory %s does not exist (SQLite creates the file, not its directory)", databaseURL, dir)
+	}
+	return ""
+}
+
+// redactURL drops the password from a URL for an error message.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil {
+		return u.Redacted()
+	}
+	return "(unparsable URL)"
 }

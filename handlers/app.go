@@ -21,7 +21,9 @@ type Config struct {
 	// TrustedProxies are the proxy addresses or CIDRs whose X-Forwarded-* and
 	// ProxyHeader values are believed; everyone else's are ignored.
 	TrustedProxies []string
-	// ProxyHeader names the header a trusted proxy puts the client IP in (X-Real-IP).
+	// ProxyHeader names the header a trusted proxy puts the client IP in: one of
+	// X-Real-IP (the default), X-Forwarded-For, CF-Connecting-IP, True-Client-IP
+	// or Forwarded (CanonicalProxyHeader).
 	ProxyHeader string
 	// RequestTimeout bounds the database and Redis work of one request.
 	RequestTimeout time.Duration
@@ -43,7 +45,11 @@ type Deps struct {
 	Catalog  *services.Catalog
 	Sessions *services.Sessions
 	Throttle *services.Throttle
+	Devices  *services.Devices
 	Health   *services.Health
+	// DevOutbox, set by main in development only, serves GET /dev/mail: the mail
+	// kept instead of sent. Nil: no such route (404).
+	DevOutbox *services.Outbox
 	// SchemaReady reports whether migrations have been applied; until then pages
 	// that need the database answer 503. Nil means always ready.
 	SchemaReady func() bool
@@ -57,11 +63,12 @@ type Deps struct {
 // server carries the dependencies into the handler methods.
 type server struct {
 	Deps
-	getRoutes *getRoutes // the after-login rule's list of pages
-	assets    *assetTable
-	fragments *fragmentCache
-	requestID atomic.Uint64
-	ridPrefix string
+	getRoutes  *getRoutes // the after-login rule's list of pages
+	assets     *assetTable
+	proxyTrust proxyTrust
+	fragments  *fragmentCache
+	requestID  atomic.Uint64
+	ridPrefix  string
 }
 
 // NewApp builds the Fiber app with its middleware, routes and error handler.
@@ -80,7 +87,15 @@ func NewApp(deps Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: deps, assets: assets, fragments: newFragmentCache(), ridPrefix: randomPrefix()}
+	trust, err := newProxyTrust(deps.Config.TrustedProxies, cmp.Or(deps.Config.ProxyHeader, "X-Real-IP"))
+	if err != nil {
+		return nil, err
+	}
+	fragments, err := newFragmentCache(maxFragments)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{Deps: deps, assets: assets, proxyTrust: trust, fragments: fragments, ridPrefix: randomPrefix()}
 	app := fiber.New(fiber.Config{
 		// Fiber's strings alias pooled buffers that are reused after the handler
 		// returns; copying them is cheap insurance against silent corruption.
@@ -94,16 +109,22 @@ func NewApp(deps Deps) (*fiber.App, error) {
 		// write syscall per response instead of two or three (make bench's profile).
 		WriteBufferSize: 16 << 10,
 
-		// Without the check Fiber believes X-Forwarded-* from anyone.
+		// Without the check Fiber believes X-Forwarded-* from anyone. The client
+		// IP is not Fiber's to work out (clientIP): without a ProxyHeader, c.IP()
+		// is the TCP peer, and where it is used at all it cannot be spoofed.
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          deps.Config.TrustedProxies,
-		ProxyHeader:             deps.Config.ProxyHeader,
-		ErrorHandler:            s.handleError,
+		EnableIPValidation:      true,
+		ErrorHandler:            s.handleUnloggedError,
 		DisableStartupMessage:   true,
 		ServerHeader:            "",
 		AppName:                 "storefront",
+
+		// One address per page: /products/1/ and /Products/1 are 404s, not copies of /products/1.
+		StrictRouting: true,
+		CaseSensitive: true,
 	})
 	s.routes(app)
-	s.getRoutes = newGetRoutes(app.GetRoutes(true))
+	s.getRoutes = newGetRoutes(app.GetRoutes(true), app.Config())
 	return app, nil
 }

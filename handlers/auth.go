@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/storefront/storefront/models"
@@ -89,36 +90,68 @@ func (s *server) signup(c *fiber.Ctx) error {
 	return s.signIn(c, user, "signed_up")
 }
 
+// login checks the credentials. The attempt is counted against the client IP
+// and the account (or this browser, if it has logged in to the account before)
+// before the password is hashed, in one atomic step: parallel guesses cannot
+// all slip in between a check and a count.
 func (s *server) login(c *fiber.Ctx) error {
 	cred := credentials(c)
-	ctx, ip, email := c.UserContext(), clientIP(c), models.NormalizeEmail(cred.Email)
-	// Throttle before hashing: the hash is the expensive part an attacker wants to buy.
-	if err := s.Throttle.CheckLogin(ctx, ip, email); err != nil {
+	typed := cred.Email
+	if err := cred.ValidateLogin(); err != nil {
+		return s.loginForm(c, fiber.StatusUnprocessableEntity, typed, err)
+	}
+	ctx := c.UserContext()
+	device, err := s.Devices.Recognize(ctx, c.Cookies(s.deviceCookieName()), cred.Email)
+	if err != nil {
 		return err
 	}
-	user, err := s.Accounts.Authenticate(ctx, cred)
-	switch models.ErrorCode(err) {
-	case models.EUNAUTHORIZED, models.EINVALID:
-		if models.ErrorCode(err) == models.EUNAUTHORIZED {
-			if terr := s.Throttle.LoginFailed(ctx, ip, email); terr != nil {
-				return terr
-			}
-		}
-		form := views.AuthForm{Email: cred.Email, Errors: views.ErrorsOf(err), Message: loginMessage(err)}
-		return render(c, fiber.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Log in"), form))
+	knownDevice := slog.Bool("known_device", device != "")
+	attempt, err := s.Throttle.ReserveLogin(ctx, services.LoginAttempt{IP: clientIP(c), Email: cred.Email, Device: device})
+	if models.ErrorCode(err) == models.ETHROTTLED {
+		s.auditThrottled(c, "login", err, knownDevice)
+		return renderThrottled(c, err, s.loginPageWith(c, typed, err))
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.Throttle.LoginSucceeded(ctx, email); err != nil {
+	user, err := s.Accounts.Authenticate(ctx, cred)
+	if models.ErrorCode(err) == models.EUNAUTHORIZED {
+		// The attempt stays counted: it was a failure.
+		s.audit(c, "login.failure", slog.String("reason", services.LoginFailureReason(err)), knownDevice)
+		return s.loginForm(c, fiber.StatusUnprocessableEntity, typed, err)
+	}
+	if err != nil {
+		attempt.Release(ctx) // the password was never judged
 		return err
 	}
-	return s.signIn(c, user, "logged_in")
+	if err := attempt.Succeeded(ctx); err != nil {
+		return err
+	}
+	if err := s.signIn(c, user, "logged_in"); err != nil {
+		return err
+	}
+	s.audit(c, "login.success", slog.Int64("user_id", user.ID), knownDevice)
+	if device == "" {
+		s.rememberDevice(c, user.ID)
+	}
+	return nil
 }
 
-// loginMessage is the form-level message: the same for every credential failure.
+// loginForm answers a refused login with the form again, the typed email kept.
+func (s *server) loginForm(c *fiber.Ctx, status int, email string, err error) error {
+	return render(c, status, s.loginPageWith(c, email, err))
+}
+
+func (s *server) loginPageWith(c *fiber.Ctx, email string, err error) templ.Component {
+	form := views.AuthForm{Email: email, Errors: views.ErrorsOf(err), Message: loginMessage(err)}
+	return views.LoginPage(s.page(c, "Log in"), form)
+}
+
+// loginMessage is the form-level message: the same for every credential
+// failure, and for a throttled attempt only the throttle's (with when to try again).
 func loginMessage(err error) string {
-	if models.ErrorCode(err) == models.EUNAUTHORIZED {
+	switch models.ErrorCode(err) {
+	case models.EUNAUTHORIZED, models.ETHROTTLED:
 		return models.ErrorMessage(err)
 	}
 	return ""

@@ -67,6 +67,7 @@ func newShop(t *testing.T, opts ...shopOption) *shop {
 		Sessions: services.NewSessions(services.NewRedisSessionStore(fiberredis.NewFromConnection(rdb), prefix),
 			30*time.Minute, 12*time.Hour),
 		Throttle: services.NewThrottle(services.RedisCounter{Client: rdb, Prefix: prefix}, services.DefaultThrottleRules),
+		Devices:  services.NewDevices(db),
 		Health:   services.NewHealth(db, rdb),
 		Assets:   assets.Files(),
 		Config:   handlers.Config{CookieSecure: true},

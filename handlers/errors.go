@@ -53,10 +53,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 			slog.String("rid", requestID(c)), slog.Int("status", status),
 			slog.String("path", c.Path()), slog.String("error", err.Error()))
 	}
-	var appErr *models.Error
-	if errors.As(err, &appErr) && appErr.RetryAfter > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(appErr.RetryAfter.Seconds()+0.5)))
-	} else if status == fiber.StatusServiceUnavailable {
+	if !setRetryAfter(c, err) && status == fiber.StatusServiceUnavailable {
 		c.Set(fiber.HeaderRetryAfter, "5")
 	}
 	if status == fiber.StatusMethodNotAllowed {
@@ -75,6 +72,17 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	}
 	p := s.page(c, heading)
 	return render(c, status, views.ErrorPage(p, status, heading, message))
+}
+
+// setRetryAfter sends the Retry-After that err carries, in whole seconds, and
+// reports whether there was one.
+func setRetryAfter(c *fiber.Ctx, err error) bool {
+	var appErr *models.Error
+	if !errors.As(err, &appErr) || appErr.RetryAfter <= 0 {
+		return false
+	}
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(appErr.RetryAfter.Seconds()+0.5)))
+	return true
 }
 
 // describe returns the status, heading and user-safe message for err.

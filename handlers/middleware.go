@@ -9,11 +9,11 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/views"
 )
 
 // contentSecurityPolicy allows only the app's own scripts and styles; htmx is
@@ -30,10 +30,14 @@ func randomPrefix() string {
 // assignRequestID gives each request an id for logs and the X-Request-Id header.
 // A client-sent id is ignored: it would let anyone forge log correlation.
 func (s *server) assignRequestID(c *fiber.Ctx) error {
+	s.setRequestID(c)
+	return c.Next()
+}
+
+func (s *server) setRequestID(c *fiber.Ctx) {
 	rid := s.ridPrefix + "-" + strconv.FormatUint(s.requestID.Add(1), 36)
 	c.Locals("requestid", rid)
 	c.Set(fiber.HeaderXRequestID, rid)
-	return c.Next()
 }
 
 func requestID(c *fiber.Ctx) string {
@@ -41,33 +45,16 @@ func requestID(c *fiber.Ctx) string {
 	return rid
 }
 
-// logRequest logs one line per request. It runs the error handler itself so the
-// logged status is the one the client gets.
-func (s *server) logRequest(c *fiber.Ctx) error {
-	start := time.Now()
-	if err := c.Next(); err != nil {
-		if herr := s.handleError(c, err); herr != nil {
-			_ = c.SendStatus(fiber.StatusInternalServerError)
-		}
-	}
-	if !s.Log.Enabled(context.Background(), slog.LevelInfo) {
-		return nil // e.g. LOG_LEVEL=warn: skip building the fields too
-	}
-	s.Log.LogAttrs(context.Background(), slog.LevelInfo, "request",
-		slog.String("rid", requestID(c)),
-		slog.String("method", c.Method()),
-		slog.String("path", c.Path()),
-		slog.Int("status", c.Response().StatusCode()),
-		slog.Duration("duration", time.Since(start)),
-	)
-	return nil
-}
-
 func (s *server) logPanic(c *fiber.Ctx, e any) {
 	s.Log.Error("panic", "rid", requestID(c), "panic", e)
 }
 
 func (s *server) securityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c)
+	return c.Next()
+}
+
+func setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("Content-Security-Policy", contentSecurityPolicy)
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
@@ -79,7 +66,6 @@ func (s *server) securityHeaders(c *fiber.Ctx) error {
 	if c.Protocol() == "https" {
 		c.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
-	return c.Next()
 }
 
 // withRequestContext gives the request a deadline for its database and Redis
@@ -250,12 +236,16 @@ func sameOrigin(c *fiber.Ctx) bool {
 	return u.Host == string(c.Request().Host())
 }
 
-// clientIP is the address throttling counts against: the TCP peer, or the
-// ProxyHeader value only when the peer is a configured trusted proxy.
-func clientIP(c *fiber.Ctx) string { return c.IP() }
-
+// throttleSignup counts every sign-up attempt from the client IP. Over the
+// limit, the form comes back with only the throttle message, the typed email kept.
 func (s *server) throttleSignup(c *fiber.Ctx) error {
-	if err := s.Throttle.Signup(c.UserContext(), clientIP(c)); err != nil {
+	err := s.Throttle.Signup(c.UserContext(), clientIP(c))
+	if models.ErrorCode(err) == models.ETHROTTLED {
+		s.auditThrottled(c, "signup", err)
+		form := views.AuthForm{Email: c.FormValue("email"), Message: models.ErrorMessage(err)}
+		return renderThrottled(c, err, views.SignupPage(s.page(c, "Sign up"), form))
+	}
+	if err != nil {
 		return err
 	}
 	return c.Next()

@@ -15,24 +15,31 @@ import (
 // after-login page: "?next=/logout" names a POST-only route, and a page that does
 // not exist is no better a place to land.
 type getRoutes struct {
-	patterns [][]string // each route's path, split into segments
+	patterns      [][]string // each route's path, split into segments
+	strict        bool       // a trailing slash makes another path (Fiber's StrictRouting)
+	caseSensitive bool       // "/Account" is not "/account" (Fiber's CaseSensitive)
 }
 
-func newGetRoutes(routes []fiber.Route) *getRoutes {
-	g := &getRoutes{}
+// newGetRoutes takes the GET routes of the app's route table, matched the way
+// the app's router matches them (cfg).
+func newGetRoutes(routes []fiber.Route, cfg fiber.Config) *getRoutes {
+	g := &getRoutes{strict: cfg.StrictRouting, caseSensitive: cfg.CaseSensitive}
 	for _, r := range routes {
 		if r.Method == http.MethodGet {
-			g.patterns = append(g.patterns, segments(r.Path))
+			g.patterns = append(g.patterns, g.segments(r.Path))
 		}
 	}
 	return g
 }
 
-// segments splits a path at its slashes, ignoring the leading and a trailing
-// one ("/" has none), as Fiber's non-strict routing does.
-func segments(path string) []string {
+// segments splits a path at its slashes, after the leading one. Without strict
+// routing a trailing slash is ignored; with it, it leaves an empty last segment
+// that only a pattern with the same slash matches.
+func (g *getRoutes) segments(path string) []string {
 	path = strings.TrimPrefix(path, "/")
-	path = strings.TrimSuffix(path, "/")
+	if !g.strict {
+		path = strings.TrimSuffix(path, "/")
+	}
 	if path == "" {
 		return nil
 	}
@@ -40,20 +47,19 @@ func segments(path string) []string {
 }
 
 // match reports whether a GET route serves path (decoded, without the query).
-// Literal segments compare without case, as Fiber's router does by default;
 // ":param" takes one non-empty segment, ":param?" zero or one at the end, and
 // "*" or "+" the rest of the path.
 func (g *getRoutes) match(path string) bool {
-	got := segments(path)
+	got := g.segments(path)
 	for _, pattern := range g.patterns {
-		if matchSegments(pattern, got) {
+		if g.matchSegments(pattern, got) {
 			return true
 		}
 	}
 	return false
 }
 
-func matchSegments(pattern, path []string) bool {
+func (g *getRoutes) matchSegments(pattern, path []string) bool {
 	for i, p := range pattern {
 		switch {
 		case p == "*" || p == "+":
@@ -71,7 +77,7 @@ func matchSegments(pattern, path []string) bool {
 			if path[i] == "" {
 				return false
 			}
-		case !strings.EqualFold(p, path[i]):
+		case p != path[i] && (g.caseSensitive || !strings.EqualFold(p, path[i])):
 			return false
 		}
 	}

@@ -18,6 +18,7 @@ func (s *server) routes(app *fiber.App) {
 	}
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	app.Use(s.assignRequestID)
+	app.Use(s.resolveClientIP)
 	app.Use(s.logRequest)
 	app.Use(s.securityHeaders)
 
@@ -25,6 +26,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/assets/:name", compress.New(), s.asset)
+	app.Get("/favicon.ico", compress.New(), s.asset)
 
 	app.Use(s.withRequestContext)
 	app.Use(s.requireSchema)
@@ -45,6 +47,11 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/logout/everywhere", s.requireUser, s.verifyCSRF(sessionToken), s.logoutEverywhere)
 
 	app.Get("/account", s.requireUser, s.account)
+
+	if s.DevOutbox != nil {
+		app.Get("/dev/mail", s.devMail)
+		app.Get("/dev/mail/:id/html", s.devMailHTML)
+	}
 	// Unknown paths fall through to Fiber's 404, and known paths with another
 	// method to its 405; both end in handleError.
 }

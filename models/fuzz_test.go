@@ -3,6 +3,7 @@ package models_test
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/storefront/storefront/models"
@@ -76,6 +77,65 @@ func FuzzSafeLocalPath(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if out, ok := models.SafeLocalPath(s); ok {
 			assertStaysHome(t, s, out)
+		}
+	})
+}
+
+// FuzzProductInput: an accepted product has a trimmed name of 1 to 120
+// characters with at least one that shows, text with no control characters
+// (but newlines and tabs in the description) and no bidi embeddings, overrides or
+// isolates; it validates again to itself. A refusal names only the form's fields.
+func FuzzProductInput(f *testing.F) {
+	for _, s := range append(invisibleNames, visibleNames...) {
+		f.Add(s, "", "1")
+	}
+	f.Add("Mug", "Line 1\r\nLine 2\ttab", "12.50")
+	f.Add("a\u202eb", "x", "1")
+	f.Add("Mug", "\u2066isolate\u2069", "1")
+	f.Add("\x00", "\xff", "0")
+	f.Fuzz(func(t *testing.T, name, description, price string) {
+		p, err := models.ProductInput{Name: name, Description: description, Price: price}.Validate()
+		if err != nil {
+			fields := models.FieldErrors(err)
+			if models.ErrorCode(err) != models.EINVALID || len(fields) == 0 {
+				t.Fatalf("refusal of %+q / %+q / %+q: %v, want EINVALID with field messages", name, description, price, err)
+			}
+			for f := range fields {
+				if f != "name" && f != "description" && f != "price" {
+					t.Fatalf("message for unknown field %q", f)
+				}
+			}
+			return
+		}
+		if p.Name != strings.TrimSpace(p.Name) || utf8.RuneCountInString(p.Name) > models.ProductNameMaxLength {
+			t.Fatalf("accepted name %+q: untrimmed or too long", p.Name)
+		}
+		shown := strings.Map(func(r rune) rune {
+			if !unicode.IsGraphic(r) || unicode.IsSpace(r) || unicode.IsMark(r) ||
+				unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) || r == '\u2800' {
+				return -1
+			}
+			return r
+		}, p.Name)
+		if shown == "" {
+			t.Fatalf("accepted name %+q shows nothing", p.Name)
+		}
+		for what, s := range map[string]string{"name": p.Name, "description": p.Description} {
+			if !utf8.ValidString(s) {
+				t.Fatalf("accepted %s %+q is not UTF-8", what, s)
+			}
+			for _, r := range s {
+				if (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+					t.Fatalf("accepted %s %+q with bidi control %U", what, s, r)
+				}
+				if unicode.IsControl(r) && !(what == "description" && (r == '\n' || r == '\t')) {
+					t.Fatalf("accepted %s %+q with control %U", what, s, r)
+				}
+			}
+		}
+		again, err := models.ProductInput{Name: p.Name, Description: p.Description, Price: price}.Validate()
+		if err != nil || again != p {
+			t.Fatalf("accepted product %+v validates again to %+v, %v", p, again, err)
 		}
 	})
 }

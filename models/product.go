@@ -1,10 +1,10 @@
 package models
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -47,20 +47,22 @@ func (in ProductInput) Validate() (Product, error) {
 	fields := map[string]string{}
 
 	p.Name = strings.TrimSpace(in.Name)
-	switch n := utf8.RuneCountInString(p.Name); {
-	case !validText(p.Name, false):
-		fields["name"] = "The name contains characters that are not allowed."
+	switch problem, n := checkText(p.Name, false), utf8.RuneCountInString(p.Name); {
 	case n == 0:
 		fields["name"] = "Enter a name."
+	case problem != textOK:
+		fields["name"] = problem.message("name")
+	case !hasVisibleCharacter(p.Name):
+		// Only zero-width or blank characters: the product would show as a blank card.
+		fields["name"] = "Enter a name with at least one visible letter, digit or symbol."
 	case n > ProductNameMaxLength:
 		fields["name"] = "Use at most 120 characters."
 	}
 
 	p.Description = strings.TrimSpace(strings.ReplaceAll(in.Description, "\r\n", "\n"))
-	switch {
-	case !validText(p.Description, true):
-		fields["description"] = "The description contains characters that are not allowed."
-	case utf8.RuneCountInString(p.Description) > ProductDescriptionMaxLength:
+	if problem := checkText(p.Description, true); problem != textOK {
+		fields["description"] = problem.message("description")
+	} else if utf8.RuneCountInString(p.Description) > ProductDescriptionMaxLength {
 		fields["description"] = "Use at most 5,000 characters."
 	}
 
@@ -74,23 +76,6 @@ func (in ProductInput) Validate() (Product, error) {
 		return Product{}, Invalid(fields)
 	}
 	return p, nil
-}
-
-// validText rejects invalid UTF-8 and control characters (which databases and
-// terminals mishandle); multiline text may keep newlines and tabs.
-func validText(s string, multiline bool) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if multiline && (r == '\n' || r == '\t') {
-			continue
-		}
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
 }
 
 // ParsePrice turns a decimal such as "19.99", "19.9", "$1,299" or "1000000.00"
@@ -180,11 +165,29 @@ type ProductPage struct {
 // ProductsPerPage is the size of a product list page.
 const ProductsPerPage = 12
 
-// ParsePageNumber reads ?page=N; anything unusable means page 1.
-func ParsePageNumber(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 100_000 {
-		return 1
+// maxPageNumber bounds the list's OFFSET: no shop page lies beyond it.
+const maxPageNumber = 100_000
+
+// ParsePageNumber reads the value of ?page=N. Only the way the shop writes a page
+// number is one ("2"; not "02", "+2", "0", "-1", "" or "x"), so each page has
+// one address; ok is false for anything else, which is no page at all (404).
+func ParsePageNumber(s string) (n int, ok bool) {
+	v, ok := parseCanonicalPositive(s, maxPageNumber)
+	return int(v), ok
+}
+
+// ParseProductID reads the id in /products/{id}, written the way the shop
+// writes it ("7"; not "07" or "+7"), so each product has one address.
+func ParseProductID(s string) (id int64, ok bool) {
+	return parseCanonicalPositive(s, math.MaxInt64)
+}
+
+// parseCanonicalPositive reads a decimal integer from 1 to limit with no sign
+// and no leading zero: the only spelling strconv.FormatInt gives it.
+func parseCanonicalPositive(s string, limit int64) (int64, bool) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 || n > limit || strconv.FormatInt(n, 10) != s {
+		return 0, false
 	}
-	return n
+	return n, true
 }

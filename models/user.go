@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -13,8 +14,12 @@ import (
 const (
 	PasswordMinLength = 12
 	PasswordMaxLength = 128
-	emailMaxLength    = 254 // RFC 5321 path limit
+	emailMaxLength    = 254 // RFC 5321 path limit, in bytes: for sign-up and log-in alike
 )
+
+// BadCredentialsMessage is what a log-in form says about input no account can
+// match, the same words as for a wrong password.
+const BadCredentialsMessage = "Invalid email or password."
 
 // User is a seller account.
 type User struct {
@@ -50,7 +55,7 @@ func ValidateEmail(email string) string {
 	if email == "" {
 		return "Enter your email address."
 	}
-	if len(email) > emailMaxLength || !utf8.ValidString(email) {
+	if len(email) > emailMaxLength || checkText(email, false) != textOK || strings.ContainsFunc(email, invisibleInAddress) {
 		return "Enter a valid email address."
 	}
 	addr, err := mail.ParseAddress(email)
@@ -65,9 +70,16 @@ func ValidateEmail(email string) string {
 	return ""
 }
 
-// ValidatePassword reports why a new password is unacceptable, or "" if it is fine.
-// Any Unicode is allowed and nothing is trimmed or truncated.
-func ValidatePassword(pw string) string {
+// invisibleInAddress reports characters an address shows as nothing (format
+// characters such as zero-width spaces and bidi marks, unassigned code points) or
+// as a gap: an address with them looks like another account's.
+func invisibleInAddress(r rune) bool { return !unicode.IsGraphic(r) || unicode.IsSpace(r) }
+
+// ValidatePassword reports why pw cannot be the new password of the account with
+// this email ("" before there is one), or "" if it is fine. Any Unicode is
+// allowed and nothing is trimmed or truncated; besides the length rules, common
+// passwords and the user's own address are refused (NIST SP 800-63B §3.1.1.2).
+func ValidatePassword(pw, email string) string {
 	if pw == "" {
 		return "Enter a password."
 	}
@@ -81,7 +93,7 @@ func ValidatePassword(pw string) string {
 	if n > PasswordMaxLength {
 		return "Use at most 128 characters."
 	}
-	return ""
+	return guessablePassword(pw, email)
 }
 
 // ValidateSignup normalises the email and returns EINVALID with per-field messages
@@ -92,7 +104,7 @@ func (c *Credentials) ValidateSignup() error {
 	if msg := ValidateEmail(c.Email); msg != "" {
 		fields["email"] = msg
 	}
-	if msg := ValidatePassword(c.Password); msg != "" {
+	if msg := ValidatePassword(c.Password, c.Email); msg != "" {
 		fields["password"] = msg
 	}
 	if len(fields) > 0 {
@@ -109,12 +121,16 @@ func (c *Credentials) ValidateLogin() error {
 	if c.Email == "" {
 		fields["email"] = "Enter your email address."
 	}
+	if len(c.Email) > emailMaxLength {
+		// No account has such an address; refuse it before it costs a hash or a key.
+		fields["email"] = BadCredentialsMessage
+	}
 	if c.Password == "" {
 		fields["password"] = "Enter your password."
 	}
 	if len(c.Password) > 4*PasswordMaxLength {
 		// Bound the work an attacker can make the password hash do.
-		fields["password"] = "Invalid email or password."
+		fields["password"] = BadCredentialsMessage
 	}
 	if len(fields) > 0 {
 		return Invalid(fields)

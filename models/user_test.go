@@ -44,7 +44,7 @@ func TestValidatePassword(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := models.ValidatePassword(c.pw) == ""; got != c.ok {
+			if got := models.ValidatePassword(c.pw, "") == ""; got != c.ok {
 				t.Fatalf("ValidatePassword ok = %v, want %v", got, c.ok)
 			}
 		})
@@ -66,6 +66,31 @@ func TestCredentialsValidateSignup(t *testing.T) {
 	}
 	if f := models.FieldErrors(err); f["email"] == "" || f["password"] == "" {
 		t.Fatalf("want both field messages, got %v", f)
+	}
+}
+
+// Item 3 of issue 8: the log-in form refuses an email no account can have (over
+// 254 bytes) with the words of a wrong password, before any hashing or counting.
+func TestCredentialsValidateLoginBoundsInput(t *testing.T) {
+	long := strings.Repeat("a", 243) + "@example.com" // 255 bytes
+	for _, c := range []models.Credentials{
+		{Email: long, Password: "some password"},
+		{Email: strings.Repeat("a", 1<<20), Password: "some password"},
+		{Email: "a@example.com", Password: strings.Repeat("p", 4*models.PasswordMaxLength+1)},
+	} {
+		err := c.ValidateLogin()
+		if models.ErrorCode(err) != models.EINVALID {
+			t.Fatalf("%.40q: %v, want EINVALID", c.Email, err)
+		}
+		for field, msg := range models.FieldErrors(err) {
+			if msg != models.BadCredentialsMessage {
+				t.Errorf("%.40q: %s says %q, want the generic %q", c.Email, field, msg, models.BadCredentialsMessage)
+			}
+		}
+	}
+	ok := models.Credentials{Email: " " + long[1:] + " ", Password: "some password"} // 254 bytes
+	if err := ok.ValidateLogin(); err != nil {
+		t.Fatalf("254-byte email: %v", err)
 	}
 }
 

@@ -11,13 +11,42 @@ import (
 	"github.com/storefront/storefront/models"
 )
 
-// errBadCredentials is the one answer to a failed login, whatever failed.
-var errBadCredentials = &models.Error{Code: models.EUNAUTHORIZED, Message: "Invalid email or password."}
+// A failed login has one answer whatever failed; only the log (LoginFailureReason) tells which.
+var (
+	errUnknownEmail  = badCredentials(LoginUnknownEmail)
+	errWrongPassword = badCredentials(LoginWrongPassword)
+)
+
+// The reasons LoginFailureReason gives.
+const (
+	LoginUnknownEmail  = "unknown_email"
+	LoginWrongPassword = "wrong_password"
+)
+
+type loginFailure string
+
+func (f loginFailure) Error() string { return "login failed: " + string(f) }
+
+func badCredentials(reason loginFailure) *models.Error {
+	return &models.Error{Code: models.EUNAUTHORIZED, Message: models.BadCredentialsMessage, Err: reason}
+}
+
+// LoginFailureReason says why Authenticate refused (LoginUnknownEmail or
+// LoginWrongPassword), for the security log only; "" for any other error.
+func LoginFailureReason(err error) string {
+	var f loginFailure
+	if errors.As(err, &f) {
+		return string(f)
+	}
+	return ""
+}
 
 // Accounts creates and authenticates seller accounts.
 type Accounts struct {
-	db       *bun.DB
-	hasher   *PasswordHasher
+	db     bun.IDB // the database, or the caller's transaction (WithTx)
+	hasher *PasswordHasher
+	// existing answers UserExists for every signed-in request, batched, always
+	// on the database itself (never inside a caller's transaction).
 	existing *batchedLookups[int64, bool]
 	now      func() time.Time
 }
@@ -27,6 +56,14 @@ func NewAccounts(db *bun.DB, hasher *PasswordHasher) *Accounts {
 	a := &Accounts{db: db, hasher: hasher, now: time.Now}
 	a.existing = &batchedLookups[int64, bool]{fetch: a.usersExist}
 	return a
+}
+
+// WithTx returns the account service working inside tx, so that its writes become
+// part of the caller's operation (see InTx) and commit or roll back with it.
+func (a *Accounts) WithTx(tx bun.Tx) *Accounts {
+	inTx := *a
+	inTx.db = tx
+	return &inTx
 }
 
 // SignUp validates the credentials and creates the account. It returns EINVALID
@@ -63,7 +100,7 @@ func (a *Accounts) Authenticate(ctx context.Context, cred models.Credentials) (*
 		if err := a.hasher.VerifyDummy(ctx, cred.Password); err != nil {
 			return nil, err
 		}
-		return nil, errBadCredentials
+		return nil, errUnknownEmail
 	}
 	if err != nil {
 		return nil, dbError("accounts: find user", err)
@@ -73,7 +110,7 @@ func (a *Accounts) Authenticate(ctx context.Context, cred models.Credentials) (*
 		return nil, err
 	}
 	if !ok {
-		return nil, errBadCredentials
+		return nil, errWrongPassword
 	}
 	if rehash {
 		a.upgradeHash(ctx, u, cred.Password)

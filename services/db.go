@@ -31,10 +31,16 @@ const DefaultSQLiteFile = "storefront.db"
 // path, "file:..." DSN or empty for DefaultSQLiteFile). It does not contact the
 // server: a database that is down at start-up must not stop the app.
 func OpenDB(databaseURL string) (*bun.DB, error) {
-	if strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://") {
+	if IsPostgresURL(databaseURL) {
 		return openPostgres(databaseURL)
 	}
 	return openSQLite(databaseURL)
+}
+
+// IsPostgresURL reports whether DATABASE_URL names PostgreSQL; anything else is
+// a SQLite file.
+func IsPostgresURL(databaseURL string) bool {
+	return strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://")
 }
 
 func openPostgres(databaseURL string) (*bun.DB, error) {

@@ -7,11 +7,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"net/netip"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/storefront/storefront/models"
 )
 
 // tokenBytes gives 256-bit session ids and CSRF tokens (ASVS asks for at least
@@ -90,7 +91,7 @@ func (s *Sessions) SignIn(ctx context.Context, old *Session, userID int64, email
 	sess := &Session{
 		ID: NewToken(), UserID: userID, Email: email, CSRFToken: NewToken(),
 		CreatedAt: now.Unix(), LastSeen: now.Unix(),
-		UserAgent: printable(client.UserAgent, maxUserAgent), Network: coarseNetwork(client.IP),
+		UserAgent: printable(client.UserAgent, maxUserAgent), Network: models.CoarseIP(client.IP),
 	}
 	raw, err := json.Marshal(sess)
 	if err != nil {
@@ -272,24 +273,4 @@ func printable(s string, max int) string {
 		n++
 	}
 	return b.String()
-}
-
-// coarseNetwork returns the network of a client address, /24 for IPv4 and /48
-// for IPv6: enough to recognise "that was me, at home", not enough to locate
-// anyone. Anything that is not an address gives "".
-func coarseNetwork(ip string) string {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil {
-		return ""
-	}
-	addr = addr.WithZone("").Unmap()
-	bits := 48
-	if addr.Is4() {
-		bits = 24
-	}
-	prefix, err := addr.Prefix(bits)
-	if err != nil {
-		return ""
-	}
-	return prefix.String()
 }

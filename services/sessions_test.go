@@ -269,14 +269,3 @@ func TestSessions(t *testing.T) {
 		})
 	}
 }
-
-func TestCoarseNetwork(t *testing.T) {
-	for ip, want := range map[string]string{
-		"203.0.113.77": "203.0.113.0/24", "::ffff:10.1.2.3": "10.1.2.0/24", "2001:db8:aa:bb::1": "2001:db8:aa::/48",
-		"fe80::1%eth0": "fe80::/48", "": "", "not an ip": "", "10.0.0.1:80": "",
-	} {
-		if got := coarseNetwork(ip); got != want {
-			t.Errorf("coarseNetwork(%q) = %q, want %q", ip, got, want)
-		}
-	}
-}

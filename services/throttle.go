@@ -2,125 +2,15 @@ package services
 
 import (
 	"context"
-	"sync"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/netip"
+	"strconv"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/storefront/storefront/models"
 )
-
-// Counter counts events per key in a fixed window that starts at the first event.
-// Errors mean the storage failed; callers must then refuse, not allow (fail closed).
-type Counter interface {
-	// Incr adds one and returns the new count and the time left in the window.
-	Incr(ctx context.Context, key string, window time.Duration) (int64, time.Duration, error)
-	// Peek returns the count and time left without changing them.
-	Peek(ctx context.Context, key string) (int64, time.Duration, error)
-	// Reset forgets the key.
-	Reset(ctx context.Context, key string) error
-}
-
-// RedisCounter keeps counts in Redis, so every app instance shares them.
-type RedisCounter struct {
-	Client *redis.Client
-	Prefix string
-}
-
-func (r RedisCounter) Incr(ctx context.Context, key string, window time.Duration) (int64, time.Duration, error) {
-	key = r.Prefix + key
-	var incr *redis.IntCmd
-	var ttl *redis.DurationCmd
-	_, err := r.Client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		incr = p.Incr(ctx, key)
-		p.ExpireNX(ctx, key, window) // the window starts at the first event
-		ttl = p.PTTL(ctx, key)
-		return nil
-	})
-	if err != nil {
-		return 0, 0, err
-	}
-	return incr.Val(), max(ttl.Val(), 0), nil
-}
-
-func (r RedisCounter) Peek(ctx context.Context, key string) (int64, time.Duration, error) {
-	key = r.Prefix + key
-	var get *redis.StringCmd
-	var ttl *redis.DurationCmd
-	_, err := r.Client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		get = p.Get(ctx, key)
-		ttl = p.PTTL(ctx, key)
-		return nil
-	})
-	if err != nil && err != redis.Nil {
-		return 0, 0, err
-	}
-	n, _ := get.Int64()
-	return n, max(ttl.Val(), 0), nil
-}
-
-func (r RedisCounter) Reset(ctx context.Context, key string) error {
-	return r.Client.Del(ctx, r.Prefix+key).Err()
-}
-
-// MemoryCounter is a Counter for a single process without Redis.
-type MemoryCounter struct {
-	mu      sync.Mutex
-	windows map[string]memoryWindow
-	now     func() time.Time
-}
-
-type memoryWindow struct {
-	count int64
-	ends  time.Time
-}
-
-// NewMemoryCounter returns an empty in-process counter.
-func NewMemoryCounter() *MemoryCounter {
-	return &MemoryCounter{windows: map[string]memoryWindow{}, now: time.Now}
-}
-
-func (m *MemoryCounter) Incr(_ context.Context, key string, window time.Duration) (int64, time.Duration, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	now := m.now()
-	w := m.windows[key]
-	if !now.Before(w.ends) {
-		w = memoryWindow{ends: now.Add(window)}
-		if len(m.windows) > 100_000 {
-			m.sweepLocked(now)
-		}
-	}
-	w.count++
-	m.windows[key] = w
-	return w.count, w.ends.Sub(now), nil
-}
-
-func (m *MemoryCounter) Peek(_ context.Context, key string) (int64, time.Duration, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	now := m.now()
-	w := m.windows[key]
-	if !now.Before(w.ends) {
-		return 0, 0, nil
-	}
-	return w.count, w.ends.Sub(now), nil
-}
-
-func (m *MemoryCounter) Reset(_ context.Context, key string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.windows, key)
-	return nil
-}
-
-func (m *MemoryCounter) sweepLocked(now time.Time) {
-	for k, w := range m.windows {
-		if !now.Before(w.ends) {
-			delete(m.windows, k)
-		}
-	}
-}
 
 // ThrottleRule allows Limit events per Window.
 type ThrottleRule struct {
@@ -131,7 +21,8 @@ type ThrottleRule struct {
 // ThrottleRules are the brute-force limits.
 type ThrottleRules struct {
 	LoginPerIP      ThrottleRule // failed logins from one client IP (Rails 8: 10 per 3 minutes)
-	LoginPerAccount ThrottleRule // consecutive failed logins for one email
+	LoginPerAccount ThrottleRule // consecutive failed logins for one email, from browsers it does not know
+	LoginPerDevice  ThrottleRule // consecutive failed logins from a browser that logged in to the account before
 	SignupPerIP     ThrottleRule // sign-up attempts from one client IP
 }
 
@@ -139,11 +30,23 @@ type ThrottleRules struct {
 var DefaultThrottleRules = ThrottleRules{
 	LoginPerIP:      ThrottleRule{Limit: 10, Window: 3 * time.Minute},
 	LoginPerAccount: ThrottleRule{Limit: 10, Window: 15 * time.Minute},
+	LoginPerDevice:  ThrottleRule{Limit: 5, Window: 15 * time.Minute},
 	SignupPerIP:     ThrottleRule{Limit: 20, Window: 10 * time.Minute},
 }
 
+// The limits a throttled attempt can run into, as RefusedLimit names them.
+const (
+	LimitIP      = "ip"
+	LimitAccount = "account"
+	LimitDevice  = "device"
+)
+
 // Throttle limits login and sign-up attempts. It fails closed: when the counter
 // storage is down, attempts get EUNAVAILABLE rather than an unthrottled pass.
+//
+// A login attempt is counted before the password is checked, in one atomic step
+// for all its limits (Counter.Reserve): parallel guesses cannot all pass a check
+// that only later counts them. The outcome then settles the reservation.
 type Throttle struct {
 	counter Counter
 	rules   ThrottleRules
@@ -154,60 +57,143 @@ func NewThrottle(counter Counter, rules ThrottleRules) *Throttle {
 	return &Throttle{counter: counter, rules: rules}
 }
 
-// CheckLogin refuses a login attempt from ip for email when either has failed too often.
-func (t *Throttle) CheckLogin(ctx context.Context, ip, email string) error {
-	if err := t.check(ctx, "throttle:login:ip:"+ip, t.rules.LoginPerIP); err != nil {
-		return err
-	}
-	return t.check(ctx, "throttle:login:account:"+email, t.rules.LoginPerAccount)
+// LoginAttempt is who is trying to log in to which account.
+type LoginAttempt struct {
+	IP    string
+	Email string // normalised
+	// Device is the id of a browser that has logged in to this account before
+	// (Devices.Recognize), or "". Such a browser is exempt from the per-account
+	// limit, which anyone can run into on purpose, and has a smaller one of its own.
+	Device string
 }
 
-// LoginFailed counts a failed attempt against both the IP and the account.
-func (t *Throttle) LoginFailed(ctx context.Context, ip, email string) error {
-	if _, _, err := t.counter.Incr(ctx, "throttle:login:ip:"+ip, t.rules.LoginPerIP.Window); err != nil {
-		return unavailable("throttle: count login failure", err)
-	}
-	if _, _, err := t.counter.Incr(ctx, "throttle:login:account:"+email, t.rules.LoginPerAccount.Window); err != nil {
-		return unavailable("throttle: count login failure", err)
-	}
-	return nil
+// LoginReservation is a login attempt counted in advance. Exactly one of
+// Succeeded or Release settles it; a failed password leaves it counted.
+type LoginReservation struct {
+	t        *Throttle
+	ip       string // counter keys
+	personal string // the account's or the device's
+	account  string
 }
 
-// LoginSucceeded clears the account's consecutive failures.
-func (t *Throttle) LoginSucceeded(ctx context.Context, email string) error {
-	if err := t.counter.Reset(ctx, "throttle:login:account:"+email); err != nil {
+// ReserveLogin counts the attempt against the client IP and against the account
+// (or, for a known device, against the device), or refuses it with ETHROTTLED,
+// counting nothing, when any of them is at its limit. RefusedLimit(err) names it.
+func (t *Throttle) ReserveLogin(ctx context.Context, a LoginAttempt) (*LoginReservation, error) {
+	r := &LoginReservation{t: t, ip: ipKey("login", a.IP), account: "throttle:login:account:" + keyPart(a.Email)}
+	limits := []CounterLimit{{Key: r.ip, ThrottleRule: t.rules.LoginPerIP}}
+	names := []string{LimitIP}
+	if a.Device != "" {
+		r.personal = "throttle:login:device:" + keyPart(a.Device)
+		limits = append(limits, CounterLimit{Key: r.personal, ThrottleRule: t.rules.LoginPerDevice})
+		names = append(names, LimitDevice)
+	} else {
+		r.personal = r.account
+		limits = append(limits, CounterLimit{Key: r.personal, ThrottleRule: t.rules.LoginPerAccount})
+		names = append(names, LimitAccount)
+	}
+	refused, retryAfter, err := t.counter.Reserve(ctx, limits)
+	if err != nil {
+		return nil, unavailable("throttle: reserve login", err)
+	}
+	if refused >= 0 {
+		return nil, throttled(names[refused], retryAfter)
+	}
+	return r, nil
+}
+
+// Succeeded settles a login that worked: it was not a failure from the IP, and
+// it ends the account's (and the device's) run of consecutive failures.
+func (r *LoginReservation) Succeeded(ctx context.Context) error {
+	if err := r.t.counter.Refund(ctx, r.ip); err != nil {
+		return unavailable("throttle: refund", err)
+	}
+	if err := r.t.counter.Reset(ctx, r.account, r.personal); err != nil {
 		return unavailable("throttle: reset", err)
 	}
 	return nil
 }
 
+// Release gives the attempt back when the password was never judged (the
+// database or the hasher was unavailable). It is best effort: the caller is
+// already failing, and a count left behind only errs on the safe side.
+func (r *LoginReservation) Release(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	_ = r.t.counter.Refund(ctx, r.ip, r.personal)
+}
+
 // Signup counts a sign-up attempt from ip and refuses it over the limit.
 func (t *Throttle) Signup(ctx context.Context, ip string) error {
-	n, ttl, err := t.counter.Incr(ctx, "throttle:signup:ip:"+ip, t.rules.SignupPerIP.Window)
+	refused, retryAfter, err := t.counter.Reserve(ctx, []CounterLimit{{Key: ipKey("signup", ip), ThrottleRule: t.rules.SignupPerIP}})
 	if err != nil {
 		return unavailable("throttle: count sign-up", err)
 	}
-	if n > t.rules.SignupPerIP.Limit {
-		return throttled(ttl)
+	if refused >= 0 {
+		return throttled(LimitIP, retryAfter)
 	}
 	return nil
 }
 
-func (t *Throttle) check(ctx context.Context, key string, rule ThrottleRule) error {
-	n, ttl, err := t.counter.Peek(ctx, key)
-	if err != nil {
-		return unavailable("throttle: check", err)
+// RefusedLimit names the limit (LimitIP, LimitAccount, LimitDevice) that
+// throttled err, or returns "" when err is not a throttle refusal.
+func RefusedLimit(err error) string {
+	var r refusedBy
+	if errors.As(err, &r) {
+		return string(r)
 	}
-	if n >= rule.Limit {
-		return throttled(ttl)
-	}
-	return nil
+	return ""
 }
 
-func throttled(retryAfter time.Duration) error {
+type refusedBy string
+
+func (r refusedBy) Error() string { return "over the " + string(r) + " limit" }
+
+func throttled(limit string, retryAfter time.Duration) error {
+	retryAfter = max(retryAfter, time.Second)
 	return &models.Error{
 		Code:       models.ETHROTTLED,
-		Message:    "Too many attempts. Please wait a few minutes and try again.",
-		RetryAfter: max(retryAfter, time.Second),
+		Message:    "Too many attempts. Try again in " + waitText(retryAfter) + ".",
+		RetryAfter: retryAfter,
+		Err:        refusedBy(limit),
 	}
+}
+
+// waitText says how long d is the way a person would, rounded up.
+func waitText(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return strconv.FormatInt(n, 10) + " " + unit + "s"
+	}
+	switch {
+	case d <= time.Minute:
+		return plural(int64((d+time.Second-1)/time.Second), "second")
+	case d <= 90*time.Minute:
+		return plural(int64((d+time.Minute-1)/time.Minute), "minute")
+	}
+	return plural(int64((d+time.Hour-1)/time.Hour), "hour")
+}
+
+// ipKey is the counter key of a client address. An IPv6 client is counted by
+// its /64, the smallest block an end site gets: otherwise one host could change
+// address per attempt.
+func ipKey(action, ip string) string {
+	if addr, err := netip.ParseAddr(ip); err == nil {
+		addr = addr.Unmap()
+		if addr.Is6() {
+			ip = netip.PrefixFrom(addr.WithZone(""), 64).Masked().String()
+		} else {
+			ip = addr.String()
+		}
+	}
+	return "throttle:" + action + ":ip:" + keyPart(ip)
+}
+
+// keyPart turns user-supplied text into a fixed-size key component, so that
+// no input can make the counter storage keep a large key.
+func keyPart(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:16])
 }

@@ -26,3 +26,18 @@ function showFlash(message) {
   p.textContent = message;
   flash.replaceChildren(p);
 }
+
+// The nav's Menu is a <details>, so it opens and closes without JavaScript; this
+// adds what people expect of a dropdown: Escape or a click elsewhere closes it.
+document.addEventListener("keydown", function (event) {
+  var menu = document.getElementById("nav-menu");
+  if (event.key !== "Escape" || !menu || !menu.open) return;
+  var hadFocus = menu.contains(document.activeElement);
+  menu.open = false;
+  if (hadFocus) menu.querySelector("summary").focus();
+});
+
+document.addEventListener("click", function (event) {
+  var menu = document.getElementById("nav-menu");
+  if (menu && menu.open && !menu.contains(event.target)) menu.open = false;
+});

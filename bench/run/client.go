@@ -27,8 +27,9 @@ func newClient(base, cookieName string) *client {
 	}}
 }
 
-// waitReady polls /readyz until the app and its dependencies answer.
-func (c *client) waitReady(ctx context.Context) error {
+// waitReady polls /readyz until the app and its dependencies answer, or the
+// app has exited (closed exited), or ctx ends.
+func (c *client) waitReady(ctx context.Context, exited <-chan struct{}) error {
 	for {
 		resp, err := c.http.Get(c.base + "/readyz")
 		if err == nil {
@@ -36,8 +37,11 @@ func (c *client) waitReady(ctx context.Context) error {
 			if resp.StatusCode == http.StatusOK {
 				return nil
 			}
+			err = fmt.Errorf("/readyz: %s", resp.Status)
 		}
 		select {
+		case <-exited:
+			return errors.New("app exited before it was ready")
 		case <-ctx.Done():
 			return fmt.Errorf("app not ready: %v", err)
 		case <-time.After(100 * time.Millisecond):

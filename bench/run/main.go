@@ -9,6 +9,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"os"
@@ -16,6 +17,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -77,18 +80,14 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	app, err := startApp(o, port)
+	readyCtx, cancelReady := context.WithTimeout(ctx, 30*time.Second)
+	defer cancelReady()
+	app, cl, err := launch(readyCtx, o, port)
 	if err != nil {
 		return err
 	}
 	defer app.stop()
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	cl := newClient(base, "sid")
-	readyCtx, cancelReady := context.WithTimeout(ctx, 30*time.Second)
-	defer cancelReady()
-	if err := cl.waitReady(readyCtx); err != nil {
-		return errors.Join(err, app.exitErr())
-	}
+	base := cl.base
 	session, err := cl.login()
 	if err != nil {
 		return err
@@ -131,15 +130,34 @@ func freePort() (int, error) {
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
+// appProcess is the app under test, running.
 type appProcess struct {
 	cmd  *exec.Cmd
-	done chan error
+	done chan struct{} // closed when the process has exited
+	err  error         // its exit status, valid once done is closed
+	out  *tailWriter   // the end of its output, for error messages
 }
 
 // loginLimit is far above anything the run can reach: scenario e logs in a few
 // hundred times a second from one IP, which the real limits (failures only, 10
 // per 3 minutes) would not throttle either, but a huge limit removes all doubt.
 const loginLimit = "100000000/1m"
+
+// launch starts the app on port and waits until it is ready. If the app exits
+// first (a bad setting, a port in use), it fails at once with the app's last
+// lines of output; if ctx ends first, it stops the app.
+func launch(ctx context.Context, o options, port int) (*appProcess, *client, error) {
+	app, err := startApp(o, port)
+	if err != nil {
+		return nil, nil, err
+	}
+	cl := newClient("http://127.0.0.1:"+strconv.Itoa(port), "sid")
+	if err := cl.waitReady(ctx, app.done); err != nil {
+		app.stop()
+		return nil, nil, errors.Join(err, app.exitErr())
+	}
+	return app, cl, nil
+}
 
 func startApp(o options, port int) (*appProcess, error) {
 	args := []string{o.app}
@@ -161,29 +179,41 @@ func startApp(o options, port int) (*appProcess, error) {
 		"LOGIN_ACCOUNT_LIMIT="+loginLimit,
 		"GOMAXPROCS="+strconv.Itoa(o.gomaxprocs),
 	)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	out := &tailWriter{max: 4 << 10}
+	// One writer for both streams: exec then copies them in one goroutine.
+	w := io.MultiWriter(os.Stderr, out)
+	cmd.Stdout, cmd.Stderr = w, w
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &appProcess{cmd: cmd, done: make(chan error, 1)}
-	go func() { p.done <- cmd.Wait() }()
+	p := &appProcess{cmd: cmd, done: make(chan struct{}), out: out}
+	go func() {
+		p.err = cmd.Wait()
+		close(p.done)
+	}()
 	return p, nil
 }
 
 func (p *appProcess) pid() int { return p.cmd.Process.Pid }
 
-// exitErr reports an early exit of the app, if it happened.
+// exitErr reports an early exit of the app, with its last lines of output, if
+// it happened. It can be asked any number of times.
 func (p *appProcess) exitErr() error {
 	select {
-	case err := <-p.done:
-		return fmt.Errorf("app exited: %v", err)
+	case <-p.done:
+		return fmt.Errorf("app exited (%v); its last output:\n%s", p.err, p.out.String())
 	default:
 		return nil
 	}
 }
 
-// stop ends the app gracefully, then for sure.
+// stop ends the app gracefully, then for sure; at once if it has already exited.
 func (p *appProcess) stop() {
+	select {
+	case <-p.done:
+		return
+	default:
+	}
 	_ = p.cmd.Process.Signal(os.Interrupt)
 	select {
 	case <-p.done:
@@ -191,4 +221,36 @@ func (p *appProcess) stop() {
 		_ = p.cmd.Process.Kill()
 		<-p.done
 	}
+}
+
+// tailWriter keeps the last max bytes written to it.
+type tailWriter struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+	cut bool // the start was dropped: buf may begin mid-line
+}
+
+func (w *tailWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, b...)
+	if over := len(w.buf) - w.max; over > 0 {
+		w.buf = append(w.buf[:0], w.buf[over:]...)
+		w.cut = true
+	}
+	return len(b), nil
+}
+
+// String is the kept output from its first whole line on.
+func (w *tailWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s := string(w.buf)
+	if w.cut {
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			s = s[i+1:]
+		}
+	}
+	return s
 }

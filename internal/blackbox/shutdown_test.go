@@ -210,3 +210,38 @@ func TestShutdownDrainsReadiness(t *testing.T) {
 	}
 	t.Logf("SIGTERM with a %v drain: /readyz 503 at once, pages served, exit 0 after %v", drain, time.Since(signalled).Round(time.Millisecond))
 }
+
+// A second SIGTERM or SIGINT during the drain ends it at once: the app then
+// finishes as after any drain and exits 0. The drain is an hour, so an app that
+// ignores the second signal fails the bounded wait below by a wide margin.
+func TestSecondSignalCutsDrainShort(t *testing.T) {
+	t.Parallel()
+	for _, second := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(second.String(), func(t *testing.T) {
+			t.Parallel()
+			a := startApp(t, sharedBackends(t), map[string]string{"SHUTDOWN_DRAIN": "1h"})
+			if err := a.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			// Wait until the drain has begun, so the two signals stay two.
+			for deadline := time.Now().Add(15 * time.Second); len(a.logs.records(map[string]any{"msg": "shutting down: draining"})) == 0; {
+				if time.Now().After(deadline) {
+					t.Fatalf("no draining line 15 s after SIGTERM")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if r := newClient(t, a).get("/readyz"); r.Status != http.StatusServiceUnavailable {
+				t.Errorf("/readyz while draining: %d, want 503", r.Status)
+			}
+			took, err := a.stop(second, 30*time.Second)
+			if err != nil {
+				t.Fatalf("after a second signal (%v) during a 1 h drain: %v", second, err)
+			}
+			if len(a.logs.records(map[string]any{"msg": "shutting down: second signal, drain cut short"})) != 1 ||
+				len(a.logs.records(map[string]any{"msg": "stopped"})) != 1 {
+				t.Errorf("want a 'drain cut short' and a 'stopped' line:\n%s", a.logs.tail(10))
+			}
+			t.Logf("second signal (%v) during a 1 h drain: exit 0 after %v", second, took.Round(time.Millisecond))
+		})
+	}
+}

@@ -147,6 +147,9 @@ func TestBruteForceThrottling(t *testing.T) {
 		r := c.post("/signup", url.Values{"_csrf": {c.csrf}, "email": {"new" + randomHex(4) + "@example.com"}, "password": {testPassword}},
 			http.Header{"X-Forwarded-For": {"198.51.100.77"}, "X-Real-Ip": {"198.51.100.77"}})
 		assertThrottled(t, "sign-up over the limit", r)
+		if !strings.Contains(r.Body, `id="signup-form"`) {
+			t.Error("sign-up over the limit: want the form again (htmx swaps it into place)")
+		}
 		other := newClientFrom(t, apps[1].base, "127.0.0.7")
 		other.signup("new"+randomHex(4)+"@example.com", testPassword)
 	})
