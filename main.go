@@ -100,7 +100,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	}
 
 	var rdb *redis.Client
-	var sessionKV services.KV = services.NewMemoryKV()
+	var sessionStore services.SessionStore = services.NewMemorySessionStore()
 	var counter services.Counter = services.NewMemoryCounter()
 	if cfg.RedisURL != "" {
 		if rdb, err = services.OpenRedis(cfg.RedisURL); err != nil {
@@ -110,7 +110,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		// The session storage shares our client: unlike redis.New it neither pings
 		// nor panics when Redis is down at start-up. Concurrent session loads share
 		// one MGET on its connection (make bench, scenario c).
-		sessionKV = services.NewBatchedRedisKV(fiberredis.NewFromConnection(rdb), cfg.RedisPrefix)
+		sessionStore = services.NewRedisSessionStore(fiberredis.NewFromConnection(rdb), cfg.RedisPrefix)
 		counter = services.RedisCounter{Client: rdb, Prefix: cfg.RedisPrefix}
 	}
 
@@ -146,7 +146,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		Log:         log,
 		Accounts:    services.NewAccounts(db, hasher),
 		Catalog:     services.NewCatalog(db),
-		Sessions:    services.NewSessions(sessionKV, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
+		Sessions:    services.NewSessions(sessionStore, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
 		Throttle:    services.NewThrottle(counter, cfg.Throttle),
 		Devices:     services.NewDevices(db),
 		Health:      services.NewHealth(db, rdb),

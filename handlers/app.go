@@ -63,6 +63,7 @@ type Deps struct {
 // server carries the dependencies into the handler methods.
 type server struct {
 	Deps
+	getRoutes  *getRoutes // the after-login rule's list of pages
 	assets     *assetTable
 	proxyTrust proxyTrust
 	fragments  *fragmentCache
@@ -124,5 +125,6 @@ func NewApp(deps Deps) (*fiber.App, error) {
 		CaseSensitive: true,
 	})
 	s.routes(app)
+	s.getRoutes = newGetRoutes(app.GetRoutes(true), app.Config())
 	return app, nil
 }

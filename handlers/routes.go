@@ -36,14 +36,15 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/", s.listProducts)
 	app.Get("/products", s.listProducts)
 	app.Get("/products/new", s.requireUser, s.newProduct)
-	app.Post("/products", s.requireUser, s.verifyCSRF, s.createProduct)
+	app.Post("/products", s.requireUser, s.verifyCSRF(sessionToken), s.createProduct)
 	app.Get("/products/:id", s.showProduct)
 
 	app.Get("/signup", s.signupPage)
-	app.Post("/signup", s.verifyCSRF, s.throttleSignup, s.signup)
+	app.Post("/signup", s.verifyCSRF(guestToken), s.refuseSignedIn, s.throttleSignup, s.signup)
 	app.Get("/login", s.loginPage)
-	app.Post("/login", s.verifyCSRF, s.login)
-	app.Post("/logout", s.verifyCSRF, s.logout)
+	app.Post("/login", s.verifyCSRF(guestToken), s.login)
+	app.Post("/logout", s.verifyCSRF(endsSession), s.logout)
+	app.Post("/logout/everywhere", s.requireUser, s.verifyCSRF(sessionToken), s.logoutEverywhere)
 
 	app.Get("/account", s.requireUser, s.account)
 

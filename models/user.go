@@ -31,6 +31,14 @@ type User struct {
 	CreatedAt    time.Time `bun:"created_at,notnull"`
 }
 
+// EmailTaken is the sign-up form's message for an address that already has an
+// account; the sign-up page shows its question as a link to the login page.
+const (
+	EmailTaken          = EmailTakenStatement + " " + EmailTakenQuestion
+	EmailTakenStatement = "An account with this email already exists."
+	EmailTakenQuestion  = "Log in instead?"
+)
+
 // Credentials is what a visitor types into the sign-up or log-in form.
 type Credentials struct {
 	Email    string

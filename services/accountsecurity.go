@@ -23,10 +23,6 @@ const (
 // used" page for it (errors.Is).
 var ErrAccountLinkInvalid = models.Errorf(models.ENOTFOUND, "This link has expired or was already used.")
 
-// ErrUserGone means the signed-in user's account no longer exists.
-// (The same value as the sessions branch defines; one of the two goes at merge.)
-var ErrUserGone = models.Errorf(models.ENOTFOUND, "This account no longer exists.")
-
 // ErrWrongCurrentPassword refuses a change that the account's current password
 // must confirm. It is EUNAUTHORIZED, so the handler counts it like a failed login.
 var ErrWrongCurrentPassword = models.Errorf(models.EUNAUTHORIZED, "That is not your current password.")

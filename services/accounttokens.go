@@ -83,7 +83,7 @@ func (s *AccountSecurity) voidOpenTokens(ctx context.Context, db bun.IDB, userID
 // followed, else ErrAccountLinkInvalid: unknown, used, voided and expired links
 // are one answer.
 func (s *AccountSecurity) openToken(ctx context.Context, db bun.IDB, token, purpose string) (*accountToken, error) {
-	if !validToken(token) {
+	if !ValidToken(token) {
 		return nil, ErrAccountLinkInvalid
 	}
 	t := new(accountToken)

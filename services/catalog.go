@@ -102,6 +102,9 @@ func (c *Catalog) CreateProduct(ctx context.Context, sellerID int64, in models.P
 	// see the product without the new version, or the new version without it.
 	err = InTx(ctx, c.db, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(&p).Returning("id").Exec(ctx); err != nil {
+			if isForeignKeyViolation(err) {
+				return ErrUserGone // the seller's account was deleted during their session
+			}
 			return dbError("catalog: create product", err)
 		}
 		return bumpCatalogVersion(ctx, tx)

@@ -38,7 +38,7 @@ func (s *AccountSecurity) RequestEmailChange(ctx context.Context, userID int64, 
 	if err := s.verifyCurrent(ctx, user, currentPassword); err != nil {
 		return "", false, err
 	}
-	token = randomToken()
+	token = NewToken()
 	err = InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		taken, err = tx.NewSelect().Model((*models.User)(nil)).Where("email = ?", newEmail).Exists(ctx)

@@ -24,7 +24,7 @@ func (s *AccountSecurity) IssuePasswordReset(ctx context.Context, email string) 
 	if msg := models.ValidateEmail(email); msg != "" {
 		return "", nil, models.Invalid(map[string]string{"email": msg})
 	}
-	token := randomToken()
+	token := NewToken()
 	var user *models.User
 	err := InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		u := new(models.User)

@@ -79,8 +79,9 @@ func MigrateTo(ctx context.Context, db *bun.DB, list []migrations.Migration) ([]
 	return migrateTo(ctx, db, list)
 }
 
-// KVs (tests only) returns a Redis-backed KV under a fresh prefix and an in-memory one.
-func KVs(tb testing.TB) map[string]KV {
+// SessionStores (tests only) returns a Redis store under a fresh prefix and an
+// in-memory one, for tests that hold both to the same contract.
+func SessionStores(tb testing.TB) map[string]SessionStore {
 	tb.Helper()
 	url, prefix := testenv.Redis(tb)
 	rdb, err := OpenRedis(url)
@@ -88,9 +89,9 @@ func KVs(tb testing.TB) map[string]KV {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { rdb.Close() })
-	return map[string]KV{
-		"redis":  NewBatchedRedisKV(fiberredis.NewFromConnection(rdb), prefix),
-		"memory": NewMemoryKV(),
+	return map[string]SessionStore{
+		"redis":  NewRedisSessionStore(fiberredis.NewFromConnection(rdb), prefix),
+		"memory": NewMemorySessionStore(),
 	}
 }
 
