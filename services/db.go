@@ -54,6 +54,11 @@ func openPostgres(databaseURL string) (*bun.DB, error) {
 	if q.Get("default_query_exec_mode") == "" {
 		q.Set("default_query_exec_mode", "simple_protocol")
 	}
+	// Named connections let an operator (and the load test) tell the page pool
+	// from the job runner's pool (storefront-jobs) in pg_stat_activity.
+	if q.Get("application_name") == "" {
+		q.Set("application_name", "storefront")
+	}
 	if q.Get("connect_timeout") == "" {
 		q.Set("connect_timeout", "2")
 	}

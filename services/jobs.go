@@ -150,6 +150,10 @@ func NewJobs(db *bun.DB, cfg JobsConfig) (*Jobs, error) {
 		return nil, fmt.Errorf("jobs: parse DATABASE_URL: invalid URL")
 	}
 	poolConfig.MaxConns = jobsPoolConns
+	// The page pool is application_name "storefront" (or the URL's own name);
+	// this one carries "-jobs" after it, to tell them apart in pg_stat_activity.
+	params := poolConfig.ConnConfig.RuntimeParams
+	params["application_name"] = cmp.Or(params["application_name"], "storefront") + "-jobs"
 	poolConfig.MinConns = 0
 	if poolConfig.ConnConfig.ConnectTimeout == 0 { // as the app's own pool (OpenDB)
 		poolConfig.ConnConfig.ConnectTimeout = 2 * time.Second
