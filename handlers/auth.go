@@ -171,8 +171,12 @@ func (h *authHandlers) loginForm(c *fiber.Ctx, status int, email string, err err
 	return render(c, status, h.loginPageWith(c, email, err))
 }
 
+// loginPageWith is the login form again after a refused attempt: the typed
+// email, the refusal, and still the reason a protected page sent the visitor
+// (the page to return to stays in the guest cookie until a login succeeds).
 func (h *authHandlers) loginPageWith(c *fiber.Ctx, email string, err error) templ.Component {
-	form := views.AuthForm{Email: email, Errors: views.ErrorsOf(err), Message: loginMessage(err)}
+	form := views.AuthForm{Email: email, Errors: views.ErrorsOf(err), Message: loginMessage(err),
+		Reason: loginReason(h.guestForm(c).next)}
 	return views.LoginPage(h.page(c, "Log in"), form)
 }
 
