@@ -21,6 +21,7 @@ func New() (*migrate.Migrations, error) {
 		registerCreateProducts,
 		registerCreateCatalogVersion,
 		registerCreateLoginDevices,
+		registerProductSearch,
 	} {
 		if err := register(m); err != nil {
 			return nil, err

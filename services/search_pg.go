@@ -1,0 +1,81 @@
+package services
+
+import (
+	"context"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"github.com/storefront/storefront/models"
+)
+
+// pgRankWeights are ts_rank_cd's weights for D, C, B and A: a word in the name
+// (A) counts two and a half times a word in the description (B).
+const pgRankWeights = "'{0.1, 0.2, 0.4, 1.0}'"
+
+// pgTextMatch finds the products whose search vector (services/migrations:
+// name A, description B, 'english') matches the terms, through its GIN index.
+//
+// The tsquery comes from websearch_to_tsquery texts that models.SearchTerms
+// wrote (quoted words only, so the shopper's text is never read as operators).
+// Each tolerant word of a plain query becomes search_word_tsquery(word): the
+// word, or, when no product name has it, it or the five name words most like
+// it (pg_trgm on the vocabulary of names).
+//
+// For relevance the tsquery is made once, in a materialised CTE, and every
+// plan is the same: a bitmap scan of the GIN index. For newest and price
+// orders the plan depends on how many products match (a common word is found
+// fastest by walking the order's index, a rare one through the GIN index), and
+// the planner can only tell when it sees the tsquery itself: words already in
+// it are constants it folds, and search_word_tsquery's result is fetched first
+// and passed as a literal.
+func pgTextMatch(ctx context.Context, db bun.IDB, t models.SearchTerms, sort models.ProductSort) (textMatch, error) {
+	tsq, lookups := pgTSQuery(t)
+	var m textMatch
+	if sort == models.SortRelevance {
+		m.with.add("q AS MATERIALIZED (SELECT ")
+		m.with.append(tsq)
+		m.with.add(" AS tsq)")
+		m.join = sqlOf("CROSS JOIN q")
+		m.where = sqlOf("p.search @@ q.tsq")
+		m.rank = sqlOf("ts_rank_cd(" + pgRankWeights + ", p.search, q.tsq)")
+		return m, nil
+	}
+	if lookups {
+		var text string
+		if err := db.NewRaw("SELECT ("+tsq.sql+")::text", tsq.args...).Scan(ctx, &text); err != nil {
+			return m, err
+		}
+		if text == "" {
+			return textMatch{none: true}, nil
+		}
+		tsq = sqlOf("?::tsquery", text)
+	}
+	m.where.add("p.search @@ ")
+	m.where.append(tsq)
+	return m, nil
+}
+
+// pgTSQuery is the SQL expression of the terms' tsquery; lookups says whether
+// it reads the vocabulary (search_word_tsquery).
+func pgTSQuery(t models.SearchTerms) (tsq sqlQuery, lookups bool) {
+	var parts []string
+	var args []any
+	if !t.Plain() {
+		parts, args = append(parts, "websearch_to_tsquery('english', ?)"), append(args, t.Websearch())
+	} else {
+		exact, tolerant := t.TolerantWords()
+		if len(exact) > 0 {
+			parts, args = append(parts, "websearch_to_tsquery('english', ?)"), append(args, models.WebsearchOf(exact))
+		}
+		for _, w := range tolerant {
+			parts, args = append(parts, "search_word_tsquery(?)"), append(args, w)
+		}
+		lookups = len(tolerant) > 0
+	}
+	tsq.add("("+strings.Join(parts, " && ")+")", args...)
+	if len(t.Exclude) > 0 {
+		tsq.add(" && !!websearch_to_tsquery('english', ?)", t.ExcludedWebsearch())
+	}
+	return tsq, lookups
+}
