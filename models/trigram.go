@@ -34,7 +34,9 @@ func trigramsOf(s string) []trigram {
 	return out
 }
 
-func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) }
+func notWordRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
+}
 
 // WordSimilarity is pg_trgm's word_similarity(word, text): how well word
 // matches the best-matching stretch of text, from 0 to 1. For every stretch

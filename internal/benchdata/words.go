@@ -61,7 +61,7 @@ var categories = []category{
 		minCents: 1200, maxCents: 30000,
 	},
 	{ // jewellery
-		nouns: []string{"ring", "necklace", "bracelet", "earrings", "pendant", "brooch", "cufflinks", "anklet", "watch", "hair clip"},
+		nouns:     []string{"ring", "necklace", "bracelet", "earrings", "pendant", "brooch", "cufflinks", "anklet", "watch", "hair clip"},
 		materials: []string{"sterling silver", "gold-plated brass", "rose gold", "titanium", "pearl", "amethyst", "turquoise", "opal", "resin"},
 		features: []string{"Nickel free and hypoallergenic.", "Comes in a recycled gift box.", "Adjustable to fit most sizes.",
 			"Each stone is hand-selected.", "Polish gently with the cloth provided."},
