@@ -35,8 +35,8 @@ func registerProductSearch(m *migrate.Migrations) error {
 			BEGIN
 				CREATE EXTENSION IF NOT EXISTS pg_trgm;
 			EXCEPTION WHEN insufficient_privilege OR undefined_file OR feature_not_supported THEN
-				RAISE EXCEPTION 'product search needs the PostgreSQL extension pg_trgm, and this database user may not create it (%)', SQLERRM
-					USING HINT = 'Ask a database administrator to run CREATE EXTENSION pg_trgm; in this database, then start the app again.';
+				RAISE EXCEPTION 'product search needs the PostgreSQL extension pg_trgm, which this database user may not create (%): '
+					'ask a database administrator to run CREATE EXTENSION pg_trgm; in this database, then start the app again', SQLERRM;
 			END
 			$$`,
 			`ALTER TABLE products ADD COLUMN search tsvector GENERATED ALWAYS AS (
