@@ -21,8 +21,48 @@ import (
 // with nothing to look for ("the", "-mug", punctuation) matches nothing.
 func (c *Catalog) SearchProducts(ctx context.Context, q models.ProductQuery) (models.ProductPage, error) {
 	page := models.ProductPage{Number: q.Page, HasPrev: q.Page > 1}
-	if q.Page < 1 || q.Offset() >= models.SearchCountCap || (q.HasText() && q.Terms.IsEmpty()) {
+	plan, err := c.planSearch(ctx, q)
+	if err != nil || plan.none {
+		return page, err
+	}
+	var rows []searchRow
+	if plan.prepared {
+		rows, err = queryPrepared(ctx, c.db, plan.query)
+	} else {
+		err = c.db.NewRaw(plan.query.sql, plan.query.args...).Scan(ctx, &rows)
+	}
+	if err != nil {
+		return page, dbError("catalog: search", err)
+	}
+	if len(rows) == 0 {
 		return page, nil
+	}
+	page.Total = rows[0].Total
+	if page.Total > models.SearchCountCap {
+		page.Total, page.TotalCapped = models.SearchCountCap, true
+	}
+	if len(rows) > plan.limit {
+		rows = rows[:plan.limit]
+		page.HasNext = q.Offset()+plan.limit < models.SearchCountCap
+	}
+	page.Products = make([]models.Product, len(rows))
+	for i, r := range rows {
+		page.Products[i] = r.Product
+	}
+	return page, nil
+}
+
+// searchPlan is the query that finds a page of results.
+type searchPlan struct {
+	none     bool // nothing can match: no query at all
+	query    sqlQuery
+	prepared bool // run as a prepared statement, kept per connection (PostgreSQL, relevance)
+	limit    int  // products on the page at most; the query asks for one more
+}
+
+func (c *Catalog) planSearch(ctx context.Context, q models.ProductQuery) (searchPlan, error) {
+	if q.Page < 1 || q.Offset() >= models.SearchCountCap || (q.HasText() && q.Terms.IsEmpty()) {
+		return searchPlan{none: true}, nil
 	}
 	var match textMatch
 	if q.HasText() {
@@ -33,42 +73,22 @@ func (c *Catalog) SearchProducts(ctx context.Context, q models.ProductQuery) (mo
 			match, err = sqliteTextMatch(ctx, c.db, q.Terms)
 		}
 		if err != nil {
-			return page, dbError("catalog: search words", err)
+			return searchPlan{}, dbError("catalog: search words", err)
 		}
 		if match.none {
-			return page, nil
+			return searchPlan{none: true}, nil
 		}
 	}
-
 	// The last page within the cap may be short; one more row says whether a
 	// next page exists.
-	limit := min(models.ProductsPerPage, models.SearchCountCap-q.Offset())
-	var query sqlQuery
+	plan := searchPlan{limit: min(models.ProductsPerPage, models.SearchCountCap-q.Offset())}
 	if q.Sort == models.SortRelevance && q.HasText() {
-		query = relevanceQuery(q, match, limit+1)
+		plan.query = relevanceQuery(q, match, plan.limit+1)
+		plan.prepared = match.prepared
 	} else {
-		query = orderedQuery(q, match, limit+1)
+		plan.query = orderedQuery(q, match, plan.limit+1)
 	}
-	var rows []searchRow
-	if err := c.db.NewRaw(query.sql, query.args...).Scan(ctx, &rows); err != nil {
-		return page, dbError("catalog: search", err)
-	}
-	if len(rows) == 0 {
-		return page, nil
-	}
-	page.Total = rows[0].Total
-	if page.Total > models.SearchCountCap {
-		page.Total, page.TotalCapped = models.SearchCountCap, true
-	}
-	if len(rows) > limit {
-		rows = rows[:limit]
-		page.HasNext = q.Offset()+limit < models.SearchCountCap
-	}
-	page.Products = make([]models.Product, len(rows))
-	for i, r := range rows {
-		page.Products[i] = r.Product
-	}
-	return page, nil
+	return plan, nil
 }
 
 // searchRow is a product and the number of matches (the same on every row).
@@ -80,32 +100,27 @@ type searchRow struct {
 // textMatch is how one database finds the products a text matches and ranks
 // them: SQL fragments over the products table aliased p.
 type textMatch struct {
-	none  bool     // nothing can match: no query at all
-	with  sqlQuery // common table expressions the others use ("" for none)
-	join  sqlQuery // added after FROM products p
-	where sqlQuery // the match condition
-	rank  sqlQuery // relevance: larger is better
+	none     bool     // nothing can match: no query at all
+	prepared bool     // the relevance query's plan does not depend on the words: prepare it
+	join     sqlQuery // added after FROM products p
+	where    sqlQuery // the match condition
+	rank     sqlQuery // relevance: larger is better
 }
 
-const searchColumns = "p.id, p.seller_id, p.name, p.description, p.price_cents, p.created_at"
+const (
+	searchColumns = "p.id, p.seller_id, p.name, p.description, p.price_cents, p.created_at"
+	resultColumns = "id, seller_id, name, description, price_cents, created_at"
+)
 
 // relevanceQuery ranks the first SearchCountCap+1 matches and returns a page
-// of the best, with their count.
+// of the best, with their count: one scan of the text index, no join back.
 func relevanceQuery(q models.ProductQuery, m textMatch, limit int) sqlQuery {
 	var s sqlQuery
-	s.add("WITH ")
-	if m.with.sql != "" {
-		s.append(m.with)
-		s.add(", ")
-	}
-	s.add("matches AS MATERIALIZED (SELECT p.id, ")
+	s.add("SELECT " + resultColumns + ", total FROM (SELECT m.*, count(*) OVER () AS total FROM (SELECT " + searchColumns + ", ")
 	s.append(m.rank)
 	s.add(" AS rank FROM products p ")
 	matching(&s, q, m)
-	s.add(" LIMIT ?), ", models.SearchCountCap+1)
-	s.add("top AS (SELECT id, rank FROM matches ORDER BY rank DESC, id DESC LIMIT ? OFFSET ?) ", limit, q.Offset())
-	s.add("SELECT " + searchColumns + ", (SELECT count(*) FROM matches) AS total ")
-	s.add("FROM top JOIN products p ON p.id = top.id ORDER BY top.rank DESC, top.id DESC")
+	s.add(" LIMIT ?) m) r ORDER BY rank DESC, id DESC LIMIT ? OFFSET ?", models.SearchCountCap+1, limit, q.Offset())
 	return s
 }
 
@@ -113,11 +128,6 @@ func relevanceQuery(q models.ProductQuery, m textMatch, limit int) sqlQuery {
 // matches counted up to SearchCountCap+1.
 func orderedQuery(q models.ProductQuery, m textMatch, limit int) sqlQuery {
 	var s sqlQuery
-	if m.with.sql != "" {
-		s.add("WITH ")
-		s.append(m.with)
-		s.add(" ")
-	}
 	s.add("SELECT " + searchColumns + ", (SELECT count(*) FROM (SELECT 1 FROM products p ")
 	matching(&s, q, m)
 	s.add(" LIMIT ?) counted) AS total FROM products p ", models.SearchCountCap+1)

@@ -160,6 +160,16 @@ func TestSearchProducts(t *testing.T) {
 				}
 			})
 
+			t.Run("SameProductsAsEverywhere", func(t *testing.T) {
+				for _, sort := range []string{"relevance", "newest"} {
+					page := search(t, catalog, models.SearchInput{Q: "café", Sort: sort})
+					want, err := catalog.ProductByID(context.Background(), ids[10])
+					if err != nil || len(page.Products) != 1 || page.Products[0] != *want {
+						t.Errorf("café by %s: %+v; ProductByID: %+v, %v", sort, page.Products, want, err)
+					}
+				}
+			})
+
 			t.Run("RelevanceNameBeforeDescription", func(t *testing.T) {
 				got := indexesOf(t, search(t, catalog, models.SearchInput{Q: "mug"}), ids)
 				if len(got) != 4 || got[3] != 7 {

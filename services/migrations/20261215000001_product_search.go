@@ -66,18 +66,25 @@ func registerProductSearch(m *migrate.Migrations) error {
 				WHERE char_length(w) >= 3
 				ON CONFLICT DO NOTHING`,
 			// The typed word (letters and digits only: models.ParseSearchText), or,
-			// when no name has it, it and the five name words most like it.
-			`CREATE FUNCTION search_word_tsquery(typed TEXT) RETURNS tsquery LANGUAGE sql STABLE AS $$
-				SELECT websearch_to_tsquery('english', string_agg('"' || w || '"', ' or '))
-				FROM (
-					SELECT typed AS w
-					UNION ALL
-					(SELECT word FROM search_words
-					 WHERE lower(typed) <% word
-					   AND NOT EXISTS (SELECT 1 FROM search_words WHERE word = lower(typed))
-					 ORDER BY word_similarity(lower(typed), word) DESC, word
-					 LIMIT 5)
-				) alternatives
+			// when no name has it, it or the five name words most like it. PL/pgSQL
+			// keeps its plans; the trigram GIN index is the only way it may look
+			// for similar words: the planner prices word_similarity as cheap and
+			// would otherwise compute it for every word of a small vocabulary
+			// (0.4 ms at 300 words, against 0.05 ms through the index).
+			`CREATE FUNCTION search_word_tsquery(typed TEXT) RETURNS tsquery LANGUAGE plpgsql STABLE
+				SET enable_seqscan = off SET enable_indexscan = off AS $$
+			DECLARE
+				w TEXT := lower(typed);
+				alternatives TEXT;
+			BEGIN
+				IF EXISTS (SELECT 1 FROM search_words WHERE word = w) THEN
+					RETURN websearch_to_tsquery('english', '"' || typed || '"');
+				END IF;
+				SELECT string_agg('"' || word || '"', ' or ') INTO alternatives FROM (
+					SELECT word FROM search_words WHERE w <% word ORDER BY word_similarity(w, word) DESC, word LIMIT 5
+				) best;
+				RETURN websearch_to_tsquery('english', concat_ws(' or ', '"' || typed || '"', alternatives));
+			END
 			$$`,
 		},
 		"sqlite": {
