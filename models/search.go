@@ -178,6 +178,6 @@ func (q ProductQuery) CacheKey() string {
 	return b.String()
 }
 
-// SearchCountCap bounds the work of counting the matches of a broad search:
-// past it the count stops and the page can say "1,000+ results".
-const SearchCountCap = 1000
+// SearchCountCap bounds the work of a broad search: only this many matches are
+// counted (the page says "500+ results") and ranked, and pages lie within them.
+const SearchCountCap = 500

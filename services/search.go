@@ -13,8 +13,8 @@ import (
 // The work of one search is bounded whatever it matches: only the first
 // models.SearchCountCap matches (in index order) are counted and, for
 // relevance, ranked, and pages lie within them. A broad query such as "wool"
-// (5 % of a 100,000-product catalogue) thus costs what a query with 1,000
-// matches costs, and its page says "1,000+ results". Newest and price orders
+// (5 % of a 100,000-product catalogue) thus costs about what a query with 500
+// matches costs, and its page says "500+ results". Newest and price orders
 // take the first page of all matches from their indexes.
 //
 // A page past the matches is empty with Total 0 (the handler's 404). Text

@@ -13,8 +13,11 @@ import (
 	"github.com/storefront/storefront/models"
 )
 
-// pgRankWeights are ts_rank_cd's weights for D, C, B and A: a word in the name
-// (A) counts two and a half times a word in the description (B).
+// pgRankWeights are ts_rank's weights for D, C, B and A: a word in the name (A)
+// counts two and a half times a word in the description (B). ts_rank rather
+// than ts_rank_cd: cover density cost 3.6 µs a product for a two-word query
+// here, against 0.6 µs, and in a name and a sentence or two of description
+// how close the words are adds little (a phrase query asks for adjacency).
 const pgRankWeights = "'{0.1, 0.2, 0.4, 1.0}'"
 
 // pgTextMatch finds the products whose search vector (services/migrations:
@@ -44,7 +47,7 @@ func pgTextMatch(ctx context.Context, db bun.IDB, t models.SearchTerms, sort mod
 		m.join.append(tsq)
 		m.join.add(" AS tsq OFFSET 0) q")
 		m.where = sqlOf("p.search @@ q.tsq")
-		m.rank = sqlOf("ts_rank_cd(" + pgRankWeights + ", p.search, q.tsq)")
+		m.rank = sqlOf("ts_rank(" + pgRankWeights + ", p.search, q.tsq)")
 		m.prepared = true
 		return m, nil
 	}
