@@ -105,6 +105,16 @@ type textMatch struct {
 	join     sqlQuery // added after FROM products p
 	where    sqlQuery // the match condition
 	rank     sqlQuery // relevance: larger is better
+	// count, when set, is how the capped count of an ordered query finds the
+	// matches, if not as join and where do.
+	count *textMatch
+}
+
+func (m textMatch) counting() textMatch {
+	if m.count != nil {
+		return *m.count
+	}
+	return m
 }
 
 const (
@@ -129,7 +139,7 @@ func relevanceQuery(q models.ProductQuery, m textMatch, limit int) sqlQuery {
 func orderedQuery(q models.ProductQuery, m textMatch, limit int) sqlQuery {
 	var s sqlQuery
 	s.add("SELECT " + searchColumns + ", (SELECT count(*) FROM (SELECT 1 FROM products p ")
-	matching(&s, q, m)
+	matching(&s, q, m.counting())
 	s.add(" LIMIT ?) counted) AS total FROM products p ", models.SearchCountCap+1)
 	matching(&s, q, m)
 	switch q.Sort {

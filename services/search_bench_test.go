@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,8 +34,9 @@ import (
 // price order. Each kind runs one query at a time (latency of the service
 // alone) and then from 32 goroutines at once (the 32 connections of `make
 // bench`, sharing the app's pool of 4×GOMAXPROCS connections). Besides ns/op
-// it reports p50 and p99 of the individual calls, in µs. Plans logs the
-// EXPLAIN ANALYZE of each kind's query.
+// it reports p50 and p99 of the individual calls, in µs, and the database's
+// CPU time per call. Plans logs the EXPLAIN ANALYZE of each kind's query (with
+// -v) and fails if one reads products sequentially at 100,000.
 func BenchmarkSearch(b *testing.B) {
 	for _, size := range []struct {
 		name              string
@@ -51,6 +52,9 @@ func BenchmarkSearch(b *testing.B) {
 				for _, kind := range searchBenchKinds() {
 					plan := explainSearch(b, db, kind.queries[0], false)
 					b.Logf("%s: %+v\n%s", kind.name, kind.queries[0], plan)
+					if size.products >= 100_000 && strings.Contains(plan, "Seq Scan on products") {
+						b.Errorf("%s reads all products", kind.name)
+					}
 				}
 				for b.Loop() {
 				}

@@ -63,6 +63,14 @@ func pgTextMatch(ctx context.Context, db bun.IDB, t models.SearchTerms, sort mod
 	}
 	m.where.add("p.search @@ ")
 	m.where.append(tsq)
+	// The count stops after SearchCountCap+1 matches. Told how common the words
+	// are, the planner would look for them row by row in a sequential scan
+	// that it expects to stop early (9 ms for "wool" at 100,000 products);
+	// not told, it reads them from the GIN index.
+	m.count = &textMatch{where: sqlOf("p.search @@ q.tsq")}
+	m.count.join.add("CROSS JOIN (SELECT ")
+	m.count.join.append(tsq)
+	m.count.join.add(" AS tsq OFFSET 0) q")
 	return m, nil
 }
 
