@@ -123,14 +123,16 @@ const (
 )
 
 // relevanceQuery ranks the first SearchCountCap+1 matches and returns a page
-// of the best, with their count: one scan of the text index, no join back.
+// of the best, with their count: one scan of the text index that keeps only
+// ids and ranks, then the page's products by primary key.
 func relevanceQuery(q models.ProductQuery, m textMatch, limit int) sqlQuery {
 	var s sqlQuery
-	s.add("SELECT " + resultColumns + ", total FROM (SELECT m.*, count(*) OVER () AS total FROM (SELECT " + searchColumns + ", ")
+	s.add("SELECT " + searchColumns + ", r.total FROM (SELECT id, rank, count(*) OVER () AS total FROM (SELECT p.id, ")
 	s.append(m.rank)
 	s.add(" AS rank FROM products p ")
 	matching(&s, q, m)
-	s.add(" LIMIT ?) m) r ORDER BY rank DESC, id DESC LIMIT ? OFFSET ?", models.SearchCountCap+1, limit, q.Offset())
+	s.add(" LIMIT ?) m ORDER BY rank DESC, id DESC LIMIT ? OFFSET ?) r JOIN products p ON p.id = r.id ORDER BY r.rank DESC, r.id DESC",
+		models.SearchCountCap+1, limit, q.Offset())
 	return s
 }
 
