@@ -5,7 +5,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -109,7 +108,18 @@ func fts5Phrases(words []string, sep string) string {
 // name words most like it (models.FuzzyMatch, best first, then alphabetical,
 // at most maxAlternatives): what search_word_tsquery finds on PostgreSQL.
 func nameWordAlternatives(ctx context.Context, db bun.IDB, words []string) (map[string][]string, error) {
-	if len(words) == 0 {
+	var unknown []string
+	for _, w := range words {
+		var known int
+		err := db.NewRaw("SELECT count(*) FROM products_name_vocab WHERE term = ?", strings.ToLower(w)).Scan(ctx, &known)
+		if err != nil {
+			return nil, err
+		}
+		if known == 0 {
+			unknown = append(unknown, w)
+		}
+	}
+	if len(unknown) == 0 {
 		return nil, nil
 	}
 	var vocabulary []string
@@ -117,20 +127,13 @@ func nameWordAlternatives(ctx context.Context, db bun.IDB, words []string) (map[
 	if err != nil {
 		return nil, err
 	}
-	known := make(map[string]bool, len(vocabulary))
-	for _, term := range vocabulary {
-		known[term] = true
-	}
 	type candidate struct {
 		word       string
 		similarity float64
 	}
 	out := map[string][]string{}
-	for _, w := range words {
+	for _, w := range unknown {
 		lower := strings.ToLower(w)
-		if known[lower] || utf8.RuneCountInString(lower) < 3 {
-			continue
-		}
 		var found []candidate
 		for _, term := range vocabulary {
 			if s := models.WordSimilarity(lower, term); s >= models.FuzzyThreshold {
