@@ -54,10 +54,10 @@ func (in SearchInput) Parse() (ProductQuery, error) {
 	fields := map[string]string{}
 
 	q.Text = collapseSpace(in.Q)
-	switch n := utf8.RuneCountInString(q.Text); {
-	case !utf8.ValidString(in.Q) || strings.ContainsFunc(q.Text, unicode.IsControl):
-		fields["q"] = textNotAllowed.message("search")
-	case n > SearchMaxLength:
+	switch problem := checkText(q.Text, false); {
+	case problem != textOK:
+		fields["q"] = problem.message("search")
+	case utf8.RuneCountInString(q.Text) > SearchMaxLength:
 		fields["q"] = "Use at most 200 characters."
 	default:
 		q.Terms = ParseSearchText(q.Text)

@@ -56,6 +56,7 @@ func TestSearchInputParse(t *testing.T) {
 			{models.SearchInput{Q: "mug\x00"}, "q", "The search contains characters that are not allowed."},
 			{models.SearchInput{Q: "\xff\xfe"}, "q", "The search contains characters that are not allowed."},
 			{models.SearchInput{Q: "mug\x1b[2J"}, "q", "The search contains characters that are not allowed."},
+			{models.SearchInput{Q: "gpj.\u202eexe"}, "q", "The search contains text-direction control characters, which are not allowed."},
 			{models.SearchInput{Sort: "cheapest"}, "sort", "Choose an order from the list."},
 			{models.SearchInput{Sort: "price_asc; DROP TABLE products"}, "sort", "Choose an order from the list."},
 			{models.SearchInput{Min: "abc"}, "min", "Enter a price like 19.99."},
