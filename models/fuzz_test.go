@@ -175,7 +175,9 @@ func FuzzSearchInput(f *testing.F) {
 			return
 		}
 		if !utf8.ValidString(q.Text) || utf8.RuneCountInString(q.Text) > models.SearchMaxLength || q.Text != strings.TrimSpace(q.Text) ||
-			strings.ContainsFunc(q.Text, func(r rune) bool { return unicode.IsControl(r) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) }) {
+			strings.ContainsFunc(q.Text, func(r rune) bool {
+				return unicode.IsControl(r) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+			}) {
 			t.Fatalf("%+v: accepted text %+q", in, q.Text)
 		}
 		switch q.Sort {
