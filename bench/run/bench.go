@@ -37,7 +37,7 @@ func scenarios(search bool) []scenario {
 		{key: "a", name: "plaintext (ceiling)", conns: 32, anonymous: true, path: "/bench/plaintext"},
 		{key: "b", name: "product list, anonymous", conns: 32, anonymous: true, path: "/products"},
 		{key: "c", name: "product list, signed in", conns: 32, path: "/products", withSession: true},
-		{key: "d", name: "product detail, spread ids", conns: 32, anonymous: true, path: "/", script: "bench/detail.lua"},
+		{key: "d", name: "product detail, 1,000 ids", conns: 32, anonymous: true, path: "/", script: "bench/detail.lua"},
 		{key: "e", name: "POST /login, valid", conns: 4, path: "/", script: "bench/login.lua", login: true},
 		{key: "f", name: "account, signed in", conns: 32, path: "/account", withSession: true},
 	}

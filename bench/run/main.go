@@ -116,8 +116,10 @@ func run(ctx context.Context, o options) error {
 
 	b := &bench{o: o, cl: cl, base: base, app: app, session: session, hash: hash, hasher: hasher,
 		scenarios: scenarios(o.search),
+		// Scenario d spreads over 1,000 products at any catalogue size, so its
+		// figures stay comparable (they measure the detail page, not its cache's size).
 		env: []string{"BENCH_ID_MIN=" + strconv.FormatInt(cat.MinProductID, 10),
-			"BENCH_ID_MAX=" + strconv.FormatInt(cat.MaxProductID, 10)}}
+			"BENCH_ID_MAX=" + strconv.FormatInt(min(cat.MaxProductID, cat.MinProductID+999), 10)}}
 	if err := b.rounds(ctx); err != nil {
 		return err
 	}
