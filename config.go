@@ -47,6 +47,24 @@ type Config struct {
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
 	IdleTimeout  time.Duration
+	// Workers runs background jobs in this instance; false serves web only (the
+	// jobs it enqueues wait in the database for an instance with workers).
+	Workers bool
+
+	// SMTPURL is smtp://user:password@host:port (or smtps://); empty keeps mail in
+	// the database outbox, listed at /dev/mail in development.
+	SMTPURL  string
+	MailFrom string
+	// PublicURL is the shop's absolute base URL (no trailing slash) for links in
+	// mail: never derived from a request's Host header.
+	PublicURL string
+	// DataDir holds the embedded file store (DataDir/files) when BlobURL is empty.
+	DataDir string
+	// BlobURL is an s3:// bucket shared by all instances; empty: files in DataDir.
+	BlobURL string
+
+	// PasswordResetTTL is how long a mailed password-reset link works.
+	PasswordResetTTL time.Duration
 }
 
 // loadConfig reads the configuration through getenv (os.Getenv in production, a
@@ -125,8 +143,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	cfg.CookieSecure = boolean("COOKIE_SECURE", !cfg.Development)
 	cfg.SeedDemo = boolean("SEED_DEMO", cfg.DatabaseURL == "")
 	cfg.BenchRoutes = boolean("BENCH_ROUTES", false)
+	cfg.Workers = boolean("WORKERS", true)
 	cfg.SessionIdleTimeout = duration("SESSION_IDLE_TIMEOUT", 30*time.Minute)
 	cfg.SessionMaxLifetime = duration("SESSION_MAX_LIFETIME", 12*time.Hour)
+	cfg.PasswordResetTTL = duration("PASSWORD_RESET_TTL", services.DefaultPasswordResetTTL)
 	cfg.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", 10*time.Second)
 	cfg.RequestTimeout = duration("REQUEST_TIMEOUT", 1500*time.Millisecond)
 	if v := env("SHUTDOWN_DRAIN", "0s"); v != "0s" && v != "0" {
@@ -161,10 +181,81 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if cfg.RedisURL != "" && !strings.HasPrefix(cfg.RedisURL, "redis://") && !strings.HasPrefix(cfg.RedisURL, "rediss://") {
 		errs = append(errs, "REDIS_URL must start with redis:// or rediss://")
 	}
+	errs = append(errs, loadMailAndFiles(&cfg, env)...)
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return cfg, nil
+}
+
+// loadMailAndFiles reads the mail and file-store settings into cfg (after Addr
+// and Development) and returns what is wrong with them.
+func loadMailAndFiles(cfg *Config, env func(key, def string) string) []string {
+	var errs []string
+	cfg.SMTPURL = env("SMTP_URL", "")
+	if cfg.SMTPURL != "" {
+		if _, err := services.ParseSMTPURL(cfg.SMTPURL); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	// A real mail server refuses a sender at localhost, and links must reach the
+	// shop from outside: production mail needs both settings.
+	mailInProduction := cfg.SMTPURL != "" && !cfg.Development
+	cfg.MailFrom = env("MAIL_FROM", "")
+	switch {
+	case cfg.MailFrom != "":
+		if _, err := services.ParseMailFrom(cfg.MailFrom); err != nil {
+			errs = append(errs, err.Error())
+		}
+	case mailInProduction:
+		errs = append(errs, "MAIL_FROM is required in production when SMTP_URL is set")
+	default:
+		cfg.MailFrom = "Storefront <shop@localhost>"
+	}
+	cfg.PublicURL = env("PUBLIC_URL", "")
+	switch {
+	case cfg.PublicURL != "":
+		u, err := parsePublicURL(cfg.PublicURL)
+		if err != nil {
+			errs = append(errs, err.Error())
+		}
+		cfg.PublicURL = u
+	case mailInProduction:
+		errs = append(errs, "PUBLIC_URL is required in production when SMTP_URL is set (links in mail must reach the shop)")
+	default:
+		cfg.PublicURL = localURL(cfg.Addr)
+	}
+	cfg.DataDir = env("DATA_DIR", "data")
+	cfg.BlobURL = env("BLOB_URL", "")
+	if cfg.BlobURL != "" {
+		if u, err := url.Parse(cfg.BlobURL); err != nil || u.Scheme != "s3" || u.Host == "" {
+			errs = append(errs, "BLOB_URL must be s3://bucket?endpoint=...&region=...")
+		}
+	}
+	return errs
+}
+
+// parsePublicURL accepts http(s)://host[:port] with at most a trailing slash,
+// which it drops: links are PUBLIC_URL + a path of ours.
+func parsePublicURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" ||
+		u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", fmt.Errorf("PUBLIC_URL=%q must be an absolute URL like https://shop.example.com, without a path, query or user", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
+// localURL is the default PUBLIC_URL: this machine at the port we listen on.
+func localURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 func isPortNumber(s string) bool {

@@ -100,7 +100,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	}
 
 	var rdb *redis.Client
-	var sessionKV services.KV = services.NewMemoryKV()
+	var sessionStore services.SessionStore = services.NewMemorySessionStore()
 	var counter services.Counter = services.NewMemoryCounter()
 	if cfg.RedisURL != "" {
 		if rdb, err = services.OpenRedis(cfg.RedisURL); err != nil {
@@ -110,24 +110,47 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		// The session storage shares our client: unlike redis.New it neither pings
 		// nor panics when Redis is down at start-up. Concurrent session loads share
 		// one MGET on its connection (make bench, scenario c).
-		sessionKV = services.NewBatchedRedisKV(fiberredis.NewFromConnection(rdb), cfg.RedisPrefix)
+		sessionStore = services.NewRedisSessionStore(fiberredis.NewFromConnection(rdb), cfg.RedisPrefix)
 		counter = services.RedisCounter{Client: rdb, Prefix: cfg.RedisPrefix}
 	}
+
+	// Mail leaves only through the send_email job (services.Jobs.QueueEmail).
+	mailer, devOutbox, err := newMailer(cfg, db, log)
+	if err != nil {
+		return err
+	}
+	files, err := openFileStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer files.Close()
 
 	hasher, err := services.NewPasswordHasher(services.OWASPArgon2)
 	if err != nil {
 		return err
 	}
+	// Every kind of background job this app works.
+	jobWorkers := []services.JobWorker{
+		services.SendEmailWorker(mailer),
+	}
+	jobs, err := services.NewJobs(db, services.JobsConfig{DatabaseURL: cfg.DatabaseURL, Log: log, Workers: jobWorkers})
+	if err != nil {
+		return err
+	}
+	defer jobs.Close()
+
 	var schemaReady, draining atomic.Bool
+	migrationFailed := make(chan error, 1)
 
 	app, err := handlers.NewApp(handlers.Deps{
 		Log:         log,
 		Accounts:    services.NewAccounts(db, hasher),
 		Catalog:     services.NewCatalog(db),
-		Sessions:    services.NewSessions(sessionKV, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
+		Sessions:    services.NewSessions(sessionStore, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
 		Throttle:    services.NewThrottle(counter, cfg.Throttle),
 		Devices:     services.NewDevices(db),
 		Health:      services.NewHealth(db, rdb),
+		DevOutbox:   devOutbox,
 		SchemaReady: schemaReady.Load,
 		Draining:    draining.Load,
 		Assets:      assets.Files(),
@@ -154,10 +177,14 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	log.Info("storefront listening", "addr", ln.Addr().String(), "url", url, "database", services.DialectName(db),
 		"sessions", map[bool]string{true: "redis", false: "memory"}[rdb != nil], "development", cfg.Development)
 	go func() {
-		prepareDatabase(ctx, log, db, cfg.SeedDemo, &schemaReady)
-		if schemaReady.Load() {
-			// The line to click: pages need the migrated schema, so it comes only now.
-			log.Info("storefront ready", "url", url)
+		prepareDatabase(ctx, log, db, cfg.SeedDemo, &schemaReady, migrationFailed)
+		if !schemaReady.Load() {
+			return
+		}
+		// The line to click: pages need the migrated schema, so it comes only now.
+		log.Info("storefront ready", "url", url)
+		if cfg.Workers {
+			startWorkers(ctx, log, jobs, len(jobWorkers))
 		}
 	}()
 
@@ -165,6 +192,9 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	go func() { serveErr <- app.Listener(ln) }()
 	select {
 	case err := <-serveErr:
+		return err
+	case err := <-migrationFailed:
+		_ = app.ShutdownWithTimeout(cfg.ShutdownTimeout)
 		return err
 	case <-ctx.Done():
 	}
@@ -182,7 +212,10 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		}
 	}
 	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout)
-	if err := app.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
+	workersStopped := stopWorkers(log, jobs, cfg.ShutdownTimeout) // in parallel, same budget
+	err = app.ShutdownWithTimeout(cfg.ShutdownTimeout)
+	<-workersStopped
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")
@@ -204,22 +237,47 @@ func browserURL(addr net.Addr) string {
 
 // prepareDatabase applies migrations (and the demo data), retrying until the
 // database answers: a database that is down at start-up makes pages answer 503
-// until it is back, instead of stopping the process.
-func prepareDatabase(ctx context.Context, log *slog.Logger, db *bun.DB, seedDemo bool, ready *atomic.Bool) {
+// until it is back, instead of stopping the process. A migration whose SQL
+// fails is different: it was rolled back, retrying cannot help, and the app must
+// not run on that schema, so it is sent on failed and the process stops.
+func prepareDatabase(ctx context.Context, log *slog.Logger, db *bun.DB, seedDemo bool, ready *atomic.Bool, failed chan<- error) {
+	err := retryUntilDone(ctx, log, "database not ready", func(ctx context.Context) error {
+		return migrateAndSeed(ctx, log, db, seedDemo)
+	})
+	var migrationErr *services.MigrationError
+	switch {
+	case err == nil:
+		ready.Store(true)
+	case errors.As(err, &migrationErr):
+		log.Error("migration failed; stopping", "migration", migrationErr.Migration, "error", migrationErr.Err.Error())
+		failed <- err
+	}
+}
+
+// retryUntilDone runs step until it succeeds (nil), ctx ends (ctx's error) or
+// step fails for good (a *services.MigrationError, returned as it is), waiting
+// longer after each other failure (250 ms doubling to 5 s) and logging it as what.
+func retryUntilDone(ctx context.Context, log *slog.Logger, what string, step func(context.Context) error) error {
 	backoff := 250 * time.Millisecond
 	for {
-		err := migrateAndSeed(ctx, log, db, seedDemo)
+		err := step(ctx)
 		if err == nil {
-			ready.Store(true)
-			return
+			return nil
 		}
-		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
-			return
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		log.Warn("database not ready; retrying", "error", err, "in", backoff)
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		var migrationErr *services.MigrationError
+		if errors.As(err, &migrationErr) {
+			return err
+		}
+		log.Warn(what+"; retrying", "error", err, "in", backoff)
 		select {
 		case <-ctx.Done():
-			return
+			return ctx.Err()
 		case <-time.After(backoff):
 		}
 		backoff = min(2*backoff, 5*time.Second)

@@ -13,7 +13,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/storefront/storefront/internal/testenv"
+	"github.com/storefront/storefront/services"
 )
+
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 func envMap(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
@@ -31,11 +36,14 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Addr != ":3000" || cfg.DatabaseURL != "" || cfg.RedisURL != "" || !cfg.Development || cfg.CookieSecure || !cfg.SeedDemo {
+	if cfg.Addr != ":3000" || cfg.DatabaseURL != "" || cfg.RedisURL != "" || !cfg.Development || cfg.CookieSecure || !cfg.SeedDemo || !cfg.Workers {
 		t.Fatalf("embedded default: %+v", cfg)
 	}
 	if cfg.SessionIdleTimeout != 30*time.Minute || cfg.SessionMaxLifetime != 12*time.Hour {
 		t.Fatalf("session limits %v / %v", cfg.SessionIdleTimeout, cfg.SessionMaxLifetime)
+	}
+	if cfg.PasswordResetTTL != time.Hour {
+		t.Fatalf("password reset links last %v, want 1h", cfg.PasswordResetTTL)
 	}
 	if cfg.RequestTimeout != 1500*time.Millisecond || cfg.ReadTimeout != 10*time.Second ||
 		cfg.WriteTimeout != 15*time.Second || cfg.IdleTimeout != 60*time.Second {
@@ -47,6 +55,7 @@ func TestLoadConfigProduction(t *testing.T) {
 	cfg, err := loadConfig(envMap(map[string]string{
 		"DATABASE_URL": "postgres://db/shop", "REDIS_URL": "redis://cache:6379/0", "PORT": "8080",
 		"SESSION_IDLE_TIMEOUT": "2s", "SESSION_MAX_LIFETIME": "5s", "LOGIN_IP_LIMIT": "3/1m",
+		"PASSWORD_RESET_TTL": "20m",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -54,22 +63,24 @@ func TestLoadConfigProduction(t *testing.T) {
 	if cfg.Addr != ":8080" || cfg.Development || !cfg.CookieSecure || cfg.SeedDemo {
 		t.Fatalf("production: %+v", cfg)
 	}
-	if cfg.SessionIdleTimeout != 2*time.Second || cfg.SessionMaxLifetime != 5*time.Second || cfg.Throttle.LoginPerIP.Limit != 3 {
+	if cfg.SessionIdleTimeout != 2*time.Second || cfg.SessionMaxLifetime != 5*time.Second || cfg.Throttle.LoginPerIP.Limit != 3 ||
+		cfg.PasswordResetTTL != 20*time.Minute {
 		t.Fatalf("overrides not applied: %+v", cfg)
 	}
-	cfg, _ = loadConfig(envMap(map[string]string{"DATABASE_URL": "postgres://db/shop", "COOKIE_SECURE": "false", "ADDR": "127.0.0.1:9"}))
-	if cfg.CookieSecure || cfg.Addr != "127.0.0.1:9" {
-		t.Fatalf("COOKIE_SECURE=false / ADDR ignored: %+v", cfg)
+	cfg, _ = loadConfig(envMap(map[string]string{"DATABASE_URL": "postgres://db/shop", "COOKIE_SECURE": "false", "ADDR": "127.0.0.1:9", "WORKERS": "false"}))
+	if cfg.CookieSecure || cfg.Addr != "127.0.0.1:9" || cfg.Workers {
+		t.Fatalf("COOKIE_SECURE=false / ADDR / WORKERS=false ignored: %+v", cfg)
 	}
 }
 
 func TestLoadConfigRefusesBadValues(t *testing.T) {
 	for k, v := range map[string]string{
-		"SESSION_IDLE_TIMEOUT": "soon", "COOKIE_SECURE": "maybe", "APP_ENV": "staging",
+		"SESSION_IDLE_TIMEOUT": "soon", "COOKIE_SECURE": "maybe", "APP_ENV": "staging", "PASSWORD_RESET_TTL": "0s",
 		"LOGIN_IP_LIMIT": "ten", "REDIS_URL": "localhost:6379", "LOG_LEVEL": "loud",
 		"REQUEST_TIMEOUT": "0s", "READ_TIMEOUT": "-1s", "IDLE_TIMEOUT": "forever", "SHUTDOWN_DRAIN": "-1s",
 		"PORT": "abc", "ADDR": "localhost",
 		"LOGIN_DEVICE_LIMIT": "5", "PROXY_HEADER": "X-Client-IP", "TRUSTED_PROXIES": "10.0.0.1,proxy.internal",
+		"WORKERS": "sometimes",
 	} {
 		if _, err := loadConfig(envMap(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%q: error %v, want one naming %s", k, v, err, k)
@@ -300,6 +311,24 @@ func TestRunEmbeddedDefault(t *testing.T) {
 	}
 	if _, err := os.Stat("storefront.db"); err != nil {
 		t.Fatalf("SQLite file not created in the working directory: %v", err)
+	}
+	// The job queue's tables are migrated with the app's, on the embedded file too.
+	db, err := services.OpenDB("storefront.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.NewSelect().TableExpr("river_job").Count(context.Background()); err != nil {
+		t.Fatalf("no job queue in the embedded database: %v", err)
+	}
+	// Files and mail on their embedded defaults: ./data/files, and the outbox listed.
+	if st, err := os.Stat(filepath.Join("data", services.BlobDir)); err != nil || !st.IsDir() {
+		t.Fatalf("file store directory not created under ./data: %v", err)
+	}
+	if resp, err := http.Get(base + "/dev/mail"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /dev/mail in development: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 
 	cancel()

@@ -1,5 +1,6 @@
-// Package assets embeds the built CSS, the vendored htmx and the app's script,
-// so the binary serves them itself (never from a CDN) and needs no Node at run time.
+// Package assets embeds the built CSS, the vendored htmx, the app's script and the
+// shop's icons, so the binary serves them itself (never from a CDN) and needs no
+// Node at run time.
 package assets
 
 import (
@@ -12,7 +13,8 @@ import (
 //go:embed static
 var embedded embed.FS
 
-// Files is the embedded static directory (app.css, htmx.min.js, app.js).
+// Files is the embedded static directory (app.css, htmx.min.js, app.js, icon.svg,
+// favicon.ico).
 func Files() fs.FS {
 	sub, err := fs.Sub(embedded, "static")
 	if err != nil {

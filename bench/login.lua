@@ -1,7 +1,6 @@
--- Scenario e: POST /login with valid credentials. A successful login destroys the
--- pre-session it came from (the session id and CSRF token rotate), so every
--- request uses its own pre-session, fetched beforehand with GET /login by the
--- harness and written to BENCH_LOGIN_POOL as a Lua table of {cookie, body}.
+-- Scenario e: POST /login with valid credentials. Every request uses its own
+-- login form (guest form cookie and token), fetched beforehand with GET /login by
+-- the harness and written to BENCH_LOGIN_POOL as a Lua table of {cookie, body}.
 -- Thread t of n takes entries t, t+n, t+2n, ... so no two requests share one.
 local pool = dofile(os.getenv("BENCH_LOGIN_POOL"))
 local threads = 0
@@ -19,8 +18,8 @@ end
 function request()
   local entry = pool[next_index]
   if entry == nil then
-    -- Pool exhausted: this request reuses a spent session and gets 403, which
-    -- the harness reports as an error (make the pool bigger).
+    -- Pool exhausted: this request reuses the first login form (its token is
+    -- still valid: the form stores nothing on the server).
     entry = pool[1]
   end
   next_index = next_index + nthreads

@@ -47,6 +47,9 @@ type Deps struct {
 	Throttle *services.Throttle
 	Devices  *services.Devices
 	Health   *services.Health
+	// DevOutbox, set by main in development only, serves GET /dev/mail: the mail
+	// kept instead of sent. Nil: no such route (404).
+	DevOutbox *services.Outbox
 	// SchemaReady reports whether migrations have been applied; until then pages
 	// that need the database answer 503. Nil means always ready.
 	SchemaReady func() bool
@@ -60,6 +63,7 @@ type Deps struct {
 // server carries the dependencies into the handler methods.
 type server struct {
 	Deps
+	getRoutes  *getRoutes // the after-login rule's list of pages
 	assets     *assetTable
 	proxyTrust proxyTrust
 	fragments  *fragmentCache
@@ -87,7 +91,11 @@ func NewApp(deps Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: deps, assets: assets, proxyTrust: trust, fragments: newFragmentCache(), ridPrefix: randomPrefix()}
+	fragments, err := newFragmentCache(maxFragments)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{Deps: deps, assets: assets, proxyTrust: trust, fragments: fragments, ridPrefix: randomPrefix()}
 	app := fiber.New(fiber.Config{
 		// Fiber's strings alias pooled buffers that are reused after the handler
 		// returns; copying them is cheap insurance against silent corruption.
@@ -111,7 +119,12 @@ func NewApp(deps Deps) (*fiber.App, error) {
 		DisableStartupMessage:   true,
 		ServerHeader:            "",
 		AppName:                 "storefront",
+
+		// One address per page: /products/1/ and /Products/1 are 404s, not copies of /products/1.
+		StrictRouting: true,
+		CaseSensitive: true,
 	})
 	s.routes(app)
+	s.getRoutes = newGetRoutes(app.GetRoutes(true), app.Config())
 	return app, nil
 }

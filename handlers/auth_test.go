@@ -11,8 +11,9 @@ import (
 func TestSignup(t *testing.T) {
 	s := newShop(t)
 
-	t.Run("PageStartsASessionWithAToken", func(t *testing.T) {
+	t.Run("PageGivesAGuestTokenAndStoresNothing", func(t *testing.T) {
 		c := s.client()
+		keys := s.redisKeys()
 		resp := c.get("/signup")
 		expectStatus(t, resp, http.StatusOK)
 		doc := resp.doc(t)
@@ -25,12 +26,21 @@ func TestSignup(t *testing.T) {
 				t.Fatalf("field %s lacks its label or input", name)
 			}
 		}
-		ck, ok := resp.setCookie("__Host-sid")
-		if !ok || !ck.HttpOnly || !ck.Secure || ck.Path != "/" || ck.SameSite != http.SameSiteLaxMode || ck.Domain != "" {
-			t.Fatalf("session cookie %+v", ck)
+		ck, ok := resp.setCookie("__Host-guest")
+		if !ok || !ck.HttpOnly || !ck.Secure || ck.Path != "/" || ck.SameSite != http.SameSiteLaxMode || ck.Domain != "" ||
+			!strings.HasPrefix(ck.Value, c.csrf) {
+			t.Fatalf("guest form cookie %+v (token %q)", ck, c.csrf)
+		}
+		if _, ok := resp.setCookie("__Host-sid"); ok || s.redisKeys() != keys {
+			t.Fatal("a guest's form page started a session")
 		}
 		if resp.Header.Get("Cache-Control") != "no-store" {
 			t.Fatalf("Cache-Control %q on a page with a token", resp.Header.Get("Cache-Control"))
+		}
+		// The token stays the same for the visitor's other tabs.
+		again := c.get("/login")
+		if _, ok := again.setCookie("__Host-guest"); ok || c.csrf != field {
+			t.Fatalf("a second form page changed the token (%q -> %q)", field, c.csrf)
 		}
 	})
 
@@ -59,12 +69,12 @@ func TestSignup(t *testing.T) {
 	t.Run("CreatesAccountAndSignsIn", func(t *testing.T) {
 		c := s.client()
 		c.get("/signup")
-		preSession, preToken := c.sid(), c.csrf
+		preToken := c.csrf
 		email := uniqueEmail()
 		resp := c.post("/signup", url.Values{"email": {"  " + strings.ToUpper(email) + " "}, "password": {testPassword}})
 		expectRedirect(t, resp, http.StatusSeeOther, "/products")
-		if c.sid() == "" || c.sid() == preSession {
-			t.Fatal("sign-up did not issue a new session id")
+		if c.sid() == "" {
+			t.Fatal("sign-up did not start a session")
 		}
 		page := c.get("/products")
 		if got := page.doc(t).Find(`nav#nav [data-testid="nav-user"]`).Text(); got != email {
@@ -117,8 +127,15 @@ func TestLogin(t *testing.T) {
 	t.Run("RotatesSessionAndToken", func(t *testing.T) {
 		c := s.client()
 		c.get("/login")
+		guestToken := c.csrf
+		expectRedirect(t, c.post("/login", url.Values{"email": {email}, "password": {testPassword}}), http.StatusSeeOther, "/products")
+		c.get("/account")
 		oldID, oldToken := c.sid(), c.csrf
-		r := c.post("/login", url.Values{"email": {strings.ToUpper(email)}, "password": {testPassword}})
+		if oldID == "" || oldToken == guestToken {
+			t.Fatalf("login gave no session (%q) or kept the guest token", oldID)
+		}
+		// Logging in again (from a login page still open) replaces the session.
+		r := c.post("/login", url.Values{"_csrf": {guestToken}, "email": {strings.ToUpper(email)}, "password": {testPassword}})
 		expectRedirect(t, r, http.StatusSeeOther, "/products")
 		if c.sid() == oldID {
 			t.Fatal("session id not rotated at login")
@@ -127,7 +144,7 @@ func TestLogin(t *testing.T) {
 		if c.csrf == oldToken {
 			t.Fatal("CSRF token not rotated at login")
 		}
-		// The pre-login id is dead: replaying it is a guest.
+		// The replaced id is dead: replaying it is a guest.
 		replay := s.client()
 		replay.cookies["__Host-sid"] = oldID
 		expectRedirect(t, replay.get("/account"), http.StatusSeeOther, "/login")
@@ -231,14 +248,13 @@ func TestLogout(t *testing.T) {
 	t.Run("DestroysSession", func(t *testing.T) {
 		c, _ := s.signedIn()
 		sid := c.sid()
-		keys := s.redisKeys()
 		r := c.post("/logout", nil)
 		expectRedirect(t, r, http.StatusSeeOther, "/")
 		ck, ok := r.setCookie("__Host-sid")
 		if !ok || ck.Value != "" || !ck.Secure || ck.Path != "/" {
 			t.Fatalf("cookie not expired properly: %+v", ck)
 		}
-		if s.redisKeys() != keys-1 {
+		if n := s.redis.Exists(context.Background(), s.prefix+"session:"+sid).Val(); n != 0 {
 			t.Fatal("the session was not deleted from Redis")
 		}
 		home := c.get("/")
@@ -256,13 +272,28 @@ func TestLogout(t *testing.T) {
 		expectRedirect(t, r, http.StatusSeeOther, "/")
 	})
 
-	t.Run("HTMXWithExpiredSessionGoesToLogin", func(t *testing.T) {
+	// Issue 8, item 7: the session already ended (another tab, idle timeout,
+	// restart): logging out still ends on the signed-out page.
+	t.Run("StaleTabSucceeds", func(t *testing.T) {
 		c, _ := s.signedIn()
 		if err := s.redis.Del(context.Background(), s.prefix+"session:"+c.sid()).Err(); err != nil {
 			t.Fatal(err)
 		}
 		r := c.do(http.MethodPost, "/logout", url.Values{"_csrf": {c.csrf}}, http.Header{"Hx-Request": {"true"}})
-		if r.StatusCode != http.StatusForbidden || r.Header.Get("HX-Redirect") != "/login" {
+		expectRedirect(t, r, http.StatusSeeOther, "/")
+		if r.Header.Get("HX-Redirect") != "" || c.sid() != "" {
+			t.Fatalf("HX-Redirect %q, cookie %q", r.Header.Get("HX-Redirect"), c.sid())
+		}
+	})
+
+	// Other state-changing requests still take the whole page to log in.
+	t.Run("HTMXWithExpiredSessionGoesToLogin", func(t *testing.T) {
+		c, _ := s.signedIn()
+		if err := s.redis.Del(context.Background(), s.prefix+"session:"+c.sid()).Err(); err != nil {
+			t.Fatal(err)
+		}
+		r := c.do(http.MethodPost, "/products", url.Values{"_csrf": {c.csrf}, "name": {"x"}, "price": {"1"}}, http.Header{"Hx-Request": {"true"}})
+		if r.StatusCode != http.StatusNoContent || r.Header.Get("HX-Redirect") != "/login" {
 			t.Fatalf("status %d, HX-Redirect %q", r.StatusCode, r.Header.Get("HX-Redirect"))
 		}
 	})

@@ -7,11 +7,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/storefront/storefront/views"
 )
@@ -26,26 +26,28 @@ import (
 // ever in the cache.
 
 // fragment is cached main content with the page title that goes with it, or
-// (guestPage) a whole page as every guest gets it, with its ETag.
+// (guestPage) a whole page as every guest gets it, with its ETag. It is valid
+// only under the catalogue version it was made under.
 type fragment struct {
-	title string
-	html  string
-	body  []byte // guest pages only; never modified once cached
-	etag  string
-	made  time.Time
+	version string
+	title   string
+	html    string
+	body    []byte // guest pages only; never modified once cached
+	etag    string
+	made    time.Time
 }
 
-// fragmentCache holds the fragments of one catalogue version; a request that sees
-// another version starts a new, empty generation.
+// fragmentCache holds fragments by key, each with its version. A new version
+// replaces entries as pages are asked for; when full, the least recently used
+// entry goes, one at a time, so neither a write nor a burst of rarely seen pages
+// empties the cache for everyone.
 type fragmentCache struct {
-	mu      sync.RWMutex
-	version string
-	entries map[string]fragment
+	entries *lru.Cache[string, fragment]
 }
 
 const (
-	// maxFragments bounds memory: list pages and products together. When full,
-	// the generation is dropped and refilled (1,000 products need 1,084 entries).
+	// maxFragments bounds memory: fragments and whole guest pages together (a
+	// shop of 1,000 products has 1,084 pages, so 2,168 entries).
 	maxFragments = 8192
 	// maxFragmentAge is a backstop only, for products changed in the database by
 	// something other than the app (which cannot bump the version); the version
@@ -53,38 +55,26 @@ const (
 	maxFragmentAge = time.Minute
 )
 
-func newFragmentCache() *fragmentCache {
-	return &fragmentCache{entries: map[string]fragment{}}
+func newFragmentCache(size int) (*fragmentCache, error) {
+	entries, err := lru.New[string, fragment](size)
+	if err != nil {
+		return nil, err
+	}
+	return &fragmentCache{entries: entries}, nil
 }
 
+// get returns the fragment for key if it was made under version, recently.
 func (fc *fragmentCache) get(version, key string, now time.Time) (fragment, bool) {
-	fc.mu.RLock()
-	defer fc.mu.RUnlock()
-	if fc.version != version {
-		return fragment{}, false
-	}
-	f, ok := fc.entries[key]
-	if !ok || now.Sub(f.made) > maxFragmentAge {
+	f, ok := fc.entries.Get(key)
+	if !ok || f.version != version || now.Sub(f.made) > maxFragmentAge {
 		return fragment{}, false
 	}
 	return f, true
 }
 
-func (fc *fragmentCache) put(version, key string, f fragment) {
-	fc.mu.Lock()
-	defer fc.mu.Unlock()
-	if fc.version != version || len(fc.entries) >= maxFragments {
-		fc.version, fc.entries = version, map[string]fragment{}
-	}
-	fc.entries[key] = f
-}
-
-// clear drops everything, for when the version cannot be read: after the storage
-// comes back, nothing made before the outage may be trusted.
-func (fc *fragmentCache) clear() {
-	fc.mu.Lock()
-	defer fc.mu.Unlock()
-	fc.version, fc.entries = "", map[string]fragment{}
+// put keeps f (made under f.version) for key, replacing what key held.
+func (fc *fragmentCache) put(key string, f fragment) {
+	fc.entries.Add(key, f)
 }
 
 // catalogPage answers with the cached main content for key, made by build on a
@@ -99,9 +89,11 @@ func (s *server) catalogPage(c *fiber.Ctx, key string, canonical []string, build
 	version, verr := s.Catalog.Version(ctx)
 	now := time.Now()
 	if verr != nil || version == "" {
-		// The database did not answer the version read in time: try it directly
-		// (a 503 if it is down), cache nothing, and forget what was cached before.
-		s.fragments.clear()
+		// The database did not answer the version read in time, so no cached
+		// entry is known to be current: build the page directly under the
+		// request's deadline (a 503 if the database is down) and cache nothing.
+		// The entries stay, for when the version answers again: they are served
+		// only if it is still theirs.
 		title, content, err := build(ctx)
 		if err != nil {
 			return err
@@ -125,8 +117,8 @@ func (s *server) catalogPage(c *fiber.Ctx, key string, canonical []string, build
 		if err := content.Render(ctx, &buf); err != nil {
 			return err
 		}
-		f = fragment{title: title, html: buf.String(), made: now}
-		s.fragments.put(version, key, f)
+		f = fragment{version: version, title: title, html: buf.String(), made: now}
+		s.fragments.put(key, f)
 	}
 	page := views.ProductsLayout(s.page(c, f.title), templ.Raw(f.html))
 	if pageKey == "" {
@@ -137,8 +129,8 @@ func (s *server) catalogPage(c *fiber.Ctx, key string, canonical []string, build
 		return err
 	}
 	// As old as the content in it, for the age backstop.
-	g := fragment{body: buf.Bytes(), etag: etagOf(buf.Bytes()), made: f.made}
-	s.fragments.put(version, pageKey, g)
+	g := fragment{version: version, body: buf.Bytes(), etag: etagOf(buf.Bytes()), made: f.made}
+	s.fragments.put(pageKey, g)
 	return sendGuestPage(c, g)
 }
 

@@ -1,10 +1,13 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/uptrace/bun"
 
 	"github.com/storefront/storefront/handlers"
 	"github.com/storefront/storefront/services"
@@ -200,5 +203,92 @@ func TestGuestPagesRevalidate(t *testing.T) {
 	expectStatus(t, mine, http.StatusOK)
 	if mine.Header.Get("ETag") != "" {
 		t.Fatal("a signed-in page has an ETag")
+	}
+}
+
+// productName is the product name a guest's page shows.
+func productName(t *testing.T, r *response) string {
+	t.Helper()
+	expectStatus(t, r, http.StatusOK)
+	return strings.TrimSpace(r.doc(t).Find("main h1").Text())
+}
+
+// A version read that is slow (here: the version row locked by another
+// transaction) is served by building the page directly, never from the cache;
+// and it does not empty the cache for everyone: once the version answers again,
+// pages made under it are served again.
+func TestSlowVersionReadKeepsTheCache(t *testing.T) {
+	s := newShop(t)
+	seller, _ := s.signedIn()
+	resp := seller.post("/products", url.Values{"name": {"Oak stool"}, "price": {"80"}})
+	expectStatus(t, resp, http.StatusSeeOther)
+	path := resp.Header.Get("Location")
+	guest := s.client()
+	if got := productName(t, guest.get(path)); got != "Oak stool" {
+		t.Fatalf("product page shows %q", got)
+	}
+
+	// A marker the cache cannot know about: the name changed in the database by
+	// hand, without a new version. A page built now shows it, a cached one does not.
+	ctx := context.Background()
+	if _, err := s.db.NewUpdate().Table("products").Set("name = ?", "Oak stool (edited)").Where("name = ?", "Oak stool").Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := productName(t, guest.get(path)); got != "Oak stool" {
+		t.Fatalf("the cached page was not served: %q", got)
+	}
+
+	lock, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lock.ExecContext(ctx, "LOCK TABLE catalog_version IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	slow := productName(t, guest.get(path))
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if slow != "Oak stool (edited)" {
+		t.Fatalf("without a version, the page came from the cache: %q", slow)
+	}
+	if got := productName(t, guest.get(path)); got != "Oak stool" {
+		t.Fatalf("after a slow version read the cache was emptied: the page was built again (%q)", got)
+	}
+}
+
+// After the database is restored from a backup, a product write must not give
+// the catalogue a version whose pages are still cached, showing products the
+// restore took away and hiding the new one.
+func TestCacheAfterDatabaseRestore(t *testing.T) {
+	s := newShop(t)
+	seller, _ := s.signedIn()
+	ctx := context.Background()
+	var backup map[string]any
+	if err := s.db.NewSelect().Table("catalog_version").Where("id = 1").Scan(ctx, &backup); err != nil {
+		t.Fatal(err)
+	}
+	expectStatus(t, seller.post("/products", url.Values{"name": {"Lost in the restore"}, "price": {"5"}}), http.StatusSeeOther)
+	guest := s.client()
+	if body := guest.get("/products").body; !strings.Contains(body, "Lost in the restore") {
+		t.Fatal("the list lacks the new product")
+	}
+
+	// The restore: products and the version row as they were in the backup.
+	if _, err := s.db.NewDelete().Table("products").Where("name = ?", "Lost in the restore").Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	restore := s.db.NewUpdate().Table("catalog_version").Where("id = 1")
+	for column, value := range backup {
+		restore = restore.Set("? = ?", bun.Ident(column), value)
+	}
+	if _, err := restore.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	expectStatus(t, seller.post("/products", url.Values{"name": {"Made after the restore"}, "price": {"6"}}), http.StatusSeeOther)
+	body := guest.get("/products").body
+	if strings.Contains(body, "Lost in the restore") || !strings.Contains(body, "Made after the restore") {
+		t.Fatalf("after the restore and a write the list is a cached page of another catalogue:\n%.2000s", body)
 	}
 }

@@ -64,7 +64,7 @@ func newShop(t *testing.T, opts ...shopOption) *shop {
 		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Accounts: services.NewAccounts(db, hasher),
 		Catalog:  services.NewCatalog(db),
-		Sessions: services.NewSessions(services.NewBatchedRedisKV(fiberredis.NewFromConnection(rdb), prefix),
+		Sessions: services.NewSessions(services.NewRedisSessionStore(fiberredis.NewFromConnection(rdb), prefix),
 			30*time.Minute, 12*time.Hour),
 		Throttle: services.NewThrottle(services.RedisCounter{Client: rdb, Prefix: prefix}, services.DefaultThrottleRules),
 		Devices:  services.NewDevices(db),

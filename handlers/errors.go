@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/services"
 	"github.com/storefront/storefront/views"
 )
 
@@ -34,6 +35,18 @@ func statusOf(code models.Code) int {
 // handleError is the one place errors become responses: a status, a page with a
 // message that never includes internal details, and one log line for failures.
 func (s *server) handleError(c *fiber.Ctx, err error) error {
+	if errors.Is(err, services.ErrUserGone) && state(c).session.SignedIn() {
+		// The account was deleted while this request ran: signed out, not a
+		// failure. The request's deadline has passed by now (the middleware has
+		// unwound), so ending the sessions gets one of its own.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), s.Config.RequestTimeout)
+		defer cancel()
+		c.SetUserContext(ctx)
+		c.Response().ResetBody()
+		if err = s.signOutGoneUser(c); err == nil {
+			return nil
+		}
+	}
 	status, heading, message := s.describe(err)
 	if status >= 500 {
 		s.Log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",

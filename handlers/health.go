@@ -11,11 +11,16 @@ func (s *server) healthz(c *fiber.Ctx) error {
 
 // readyz says whether PostgreSQL and Redis answer, naming the one that does not,
 // and whether the schema is migrated: until it is, every page answers 503, so the
-// instance is not ready for traffic even when both servers answer.
+// instance is not ready for traffic even when both servers answer. Without a
+// configured Redis, "redis" says "memory": nothing was checked, and sessions live
+// in this process only.
 func (s *server) readyz(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	failures := s.Health.Check(c.UserContext())
 	body := fiber.Map{"status": "ok", "database": "ok", "redis": "ok", "schema": "ok"}
+	if !s.Health.RedisConfigured() {
+		body["redis"] = "memory"
+	}
 	for name := range failures {
 		body[name] = "unavailable"
 		body["status"] = "unavailable"

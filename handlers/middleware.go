@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net/url"
 	"strconv"
 
@@ -81,7 +82,7 @@ func (s *server) withRequestContext(c *fiber.Ctx) error {
 // token) out of every cache, including the back/forward cache after logout.
 func (s *server) cacheControl(c *fiber.Ctx) error {
 	err := c.Next()
-	if state(c).session != nil || state(c).hadCookie {
+	if st := state(c); st.session != nil || st.hadCookie || st.guestToken != "" {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 	} else if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
@@ -107,18 +108,23 @@ func (s *server) requireUser(c *fiber.Ctx) error {
 	if state(c).session.SignedIn() {
 		return c.Next()
 	}
-	if next, ok := s.requestedPage(c); ok {
-		if err := s.prepareLogin(c, next); err != nil {
-			return err
-		}
+	return s.sendToLogin(c)
+}
+
+// sendToLogin redirects a guest to the login page. The page they asked for is
+// remembered in their guest form cookie (not on the server), if it is one the
+// app serves for GET.
+func (s *server) sendToLogin(c *fiber.Ctx) error {
+	if next, ok := requestedPage(c); ok {
+		s.openGuestForm(c, next)
 	}
 	return redirect(c, "/login")
 }
 
 // requestedPage is the page to return to after login: for a plain GET the
 // request's own path and query (never Host or an absolute request target), for
-// htmx the page the user is on, reduced to its path. Non-GET requests store nothing.
-func (s *server) requestedPage(c *fiber.Ctx) (string, bool) {
+// htmx the page the user is on, reduced to its path. Non-GET requests remember nothing.
+func requestedPage(c *fiber.Ctx) (string, bool) {
 	if c.Method() != fiber.MethodGet {
 		return "", false
 	}
@@ -137,30 +143,71 @@ func (s *server) requestedPage(c *fiber.Ctx) (string, bool) {
 	return path, true
 }
 
-// verifyCSRF refuses a state-changing request unless it comes from our own pages:
-// the browser must not call it cross-site (Fetch Metadata / Origin), and it must
-// echo the session's token in X-CSRF-Token or the _csrf form field.
-func (s *server) verifyCSRF(c *fiber.Ctx) error {
-	if !sameOrigin(c) {
-		return forbidden("This request came from another site and was refused.")
-	}
-	st := state(c)
-	if st.session == nil {
-		if st.hadCookie && isHTMX(c) {
-			// The session expired while the page was open: take the whole page to
-			// the login form rather than paste it into a fragment. Nothing changed.
-			c.Set("HX-Redirect", "/login")
+// csrfRule is what a state-changing route accepts as proof that the request
+// comes from one of our own pages, on top of a same-origin check (Fetch Metadata
+// / Origin) that every such route makes.
+type csrfRule int
+
+const (
+	// sessionToken: a live session and its token, sent in X-CSRF-Token (htmx)
+	// or the _csrf form field. Everything a signed-in user does.
+	sessionToken csrfRule = iota
+	// guestToken: a guest form's double-submit token (see guestForm), or a live
+	// session's token. Log in and sign up.
+	guestToken
+	// endsSession: logout. A live session needs its token; without one there is
+	// nothing left to protect, and a stale tab's "Log out" succeeds.
+	endsSession
+)
+
+// verifyCSRF refuses a state-changing request that does not follow rule.
+func (s *server) verifyCSRF(rule csrfRule) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !sameOrigin(c) {
+			return s.refuseCSRF(c, "cross_site", "This request came from another site and was refused.")
 		}
-		return forbidden("Your session has expired. Please reload the page and try again.")
+		st := state(c)
+		sent := c.Get("X-CSRF-Token")
+		if sent == "" {
+			sent = c.FormValue("_csrf")
+		}
+		if st.session != nil && sameToken(sent, st.session.CSRFToken) {
+			return c.Next()
+		}
+		switch rule {
+		case guestToken:
+			if g := s.guestForm(c); sameToken(sent, g.token) {
+				st.guestToken = g.token
+				return c.Next()
+			}
+			return s.refuseCSRF(c, "guest_token", "This form has expired. Please reload the page and try again.")
+		case endsSession:
+			if st.session == nil {
+				return c.Next()
+			}
+		}
+		if st.session == nil {
+			if st.hadCookie && isHTMX(c) {
+				// The session ended while the page was open: take the whole page to
+				// the login form rather than paste it into a fragment. Nothing changed.
+				c.Set("HX-Redirect", "/login")
+			}
+			return s.refuseCSRF(c, "no_session", "Your session has expired. Please reload the page and try again.")
+		}
+		return s.refuseCSRF(c, "session_token", "This form has expired. Please reload the page and try again.")
 	}
-	token := c.Get("X-CSRF-Token")
-	if token == "" {
-		token = c.FormValue("_csrf")
-	}
-	if subtle.ConstantTimeCompare([]byte(token), []byte(st.session.CSRFToken)) != 1 {
-		return forbidden("This form has expired. Please reload the page and try again.")
-	}
-	return c.Next()
+}
+
+// sameToken compares a sent token with the expected one in constant time; an
+// empty expected token matches nothing.
+func sameToken(sent, want string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(sent), []byte(want)) == 1
+}
+
+// refuseCSRF logs the refusal as a security event and answers 403.
+func (s *server) refuseCSRF(c *fiber.Ctx, reason, message string) error {
+	s.audit(c, "csrf.refused", slog.String("reason", reason), slog.String("method", c.Method()), slog.String("path", c.Path()))
+	return forbidden(message)
 }
 
 func forbidden(message string) error {

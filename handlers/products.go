@@ -11,11 +11,22 @@ import (
 	"github.com/storefront/storefront/views"
 )
 
+// listProducts shows page ?page=N of the list; without the parameter, page 1.
+// A page parameter that is not a page number as the shop writes it (empty, "0",
+// "-1", "01", "abc") is a 404, like a page past the end: one address per page.
 func (s *server) listProducts(c *fiber.Ctx) error {
-	n := models.ParsePageNumber(c.Query("page"))
+	n := 1
+	if args := c.Request().URI().QueryArgs(); args.Has("page") {
+		var ok bool
+		if n, ok = models.ParsePageNumber(string(args.Peek("page"))); !ok {
+			return fiber.ErrNotFound
+		}
+	}
 	canonical := []string{"/products?page=" + strconv.Itoa(n)}
+	title := "Products – page " + strconv.Itoa(n)
 	if n == 1 {
 		canonical = []string{"/", "/products"}
+		title = "Products"
 	}
 	return s.catalogPage(c, "list:"+strconv.Itoa(n), canonical, func(ctx context.Context) (string, templ.Component, error) {
 		page, err := s.Catalog.ListProducts(ctx, n)
@@ -25,13 +36,15 @@ func (s *server) listProducts(c *fiber.Ctx) error {
 		if n > 1 && len(page.Products) == 0 {
 			return "", nil, fiber.ErrNotFound
 		}
-		return "Products", views.ProductList(page), nil
+		return title, views.ProductList(page), nil
 	})
 }
 
+// showProduct shows /products/{id}; only the id as the shop writes it is one
+// (not "01" or "+1"), and strict routing refuses "/products/1/".
 func (s *server) showProduct(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := models.ParseProductID(c.Params("id"))
+	if !ok {
 		return fiber.ErrNotFound
 	}
 	path := views.ProductPath(id)

@@ -13,6 +13,8 @@ func (s *server) page(c *fiber.Ctx, title string) views.Page {
 	if sess := state(c).session; sess != nil {
 		p.CSRFToken = sess.CSRFToken
 		p.UserEmail = sess.Email
+	} else {
+		p.CSRFToken = state(c).guestToken
 	}
 	uri := c.Request().URI()
 	p.Path = string(uri.PathOriginal())

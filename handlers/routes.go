@@ -26,6 +26,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/assets/:name", compress.New(), s.asset)
+	app.Get("/favicon.ico", compress.New(), s.asset)
 
 	app.Use(s.withRequestContext)
 	app.Use(s.requireSchema)
@@ -35,16 +36,22 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/", s.listProducts)
 	app.Get("/products", s.listProducts)
 	app.Get("/products/new", s.requireUser, s.newProduct)
-	app.Post("/products", s.requireUser, s.verifyCSRF, s.createProduct)
+	app.Post("/products", s.requireUser, s.verifyCSRF(sessionToken), s.createProduct)
 	app.Get("/products/:id", s.showProduct)
 
 	app.Get("/signup", s.signupPage)
-	app.Post("/signup", s.verifyCSRF, s.throttleSignup, s.signup)
+	app.Post("/signup", s.verifyCSRF(guestToken), s.refuseSignedIn, s.throttleSignup, s.signup)
 	app.Get("/login", s.loginPage)
-	app.Post("/login", s.verifyCSRF, s.login)
-	app.Post("/logout", s.verifyCSRF, s.logout)
+	app.Post("/login", s.verifyCSRF(guestToken), s.login)
+	app.Post("/logout", s.verifyCSRF(endsSession), s.logout)
+	app.Post("/logout/everywhere", s.requireUser, s.verifyCSRF(sessionToken), s.logoutEverywhere)
 
 	app.Get("/account", s.requireUser, s.account)
+
+	if s.DevOutbox != nil {
+		app.Get("/dev/mail", s.devMail)
+		app.Get("/dev/mail/:id/html", s.devMailHTML)
+	}
 	// Unknown paths fall through to Fiber's 404, and known paths with another
 	// method to its 405; both end in handleError.
 }

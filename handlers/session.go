@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,6 +21,8 @@ func (s *server) cookieName() string {
 
 // loadSession attaches the visitor's session, if the request carries a cookie for
 // one. No cookie means no storage access at all: browsing guests cost nothing.
+// A session is attached only while it lives and its user still exists; anything
+// else is a guest (whose stale cookie is cleared).
 func (s *server) loadSession(c *fiber.Ctx) error {
 	st := state(c)
 	id := c.Cookies(s.cookieName())
@@ -27,48 +30,62 @@ func (s *server) loadSession(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	st.hadCookie = true
-	sess, err := s.Sessions.Load(c.UserContext(), id)
+	sess, err := s.liveSession(c, id)
 	if err != nil {
 		return err // storage down: 503, never "logged out"
 	}
 	if sess == nil {
-		s.clearSessionCookie(c) // stale cookie; a new id is issued only when needed
+		s.clearSessionCookie(c) // a new id is issued only at login
 		return c.Next()
 	}
 	st.session = sess
-	if err := s.Sessions.Touch(c.UserContext(), sess); err != nil {
-		return err
-	}
 	return c.Next()
 }
 
-// prepareLogin makes sure the visitor has a session (a guest's pre-session holds
-// the login form's CSRF token) and remembers next as the after-login page if it is
-// a safe local path. It writes the session at most once, and only if it changed.
-func (s *server) prepareLogin(c *fiber.Ctx, next string) error {
-	st := state(c)
-	sess, fresh := st.session, st.session == nil
-	if fresh {
-		sess = s.Sessions.New()
+// liveSession loads the session, ends it if its user's account is gone, and
+// touches it; nil means the visitor is signed out.
+func (s *server) liveSession(c *fiber.Ctx, id string) (*services.Session, error) {
+	ctx := c.UserContext()
+	sess, err := s.Sessions.Load(ctx, id)
+	if err != nil || sess == nil {
+		return nil, err
 	}
-	remembered := next != "" && sess.RememberAfterLogin(next)
-	if !fresh && !remembered {
-		return nil
+	exists, err := s.Accounts.UserExists(ctx, sess.UserID)
+	if err != nil {
+		return nil, err
 	}
-	if err := s.saveSession(c, sess); err != nil {
+	if !exists {
+		return nil, s.endSessionsOfGoneUser(c, sess)
+	}
+	alive, err := s.Sessions.Touch(ctx, sess)
+	if err != nil || !alive {
+		return nil, err // !alive: it ended (logout elsewhere) after it was loaded
+	}
+	return sess, nil
+}
+
+// endSessionsOfGoneUser ends every session of a user whose account no longer
+// exists (deleted while signed in).
+func (s *server) endSessionsOfGoneUser(c *fiber.Ctx, sess *services.Session) error {
+	n, err := s.Sessions.DestroyAllForUser(c.UserContext(), sess.UserID, "")
+	if err != nil {
 		return err
 	}
-	st.session = sess
+	s.audit(c, "session.ended", slog.String("reason", "user_gone"), slog.Int64("user_id", sess.UserID), slog.Int("sessions", n))
 	return nil
 }
 
-// saveSession stores the session and (re)sends its cookie.
-func (s *server) saveSession(c *fiber.Ctx, sess *services.Session) error {
-	if err := s.Sessions.Save(c.UserContext(), sess); err != nil {
+// signOutGoneUser treats a request whose user's account vanished while it ran
+// (services.ErrUserGone) as a guest's: the sessions end, the cookie is cleared
+// and the visitor is sent to log in, as for any page that needs an account.
+func (s *server) signOutGoneUser(c *fiber.Ctx) error {
+	st := state(c)
+	if err := s.endSessionsOfGoneUser(c, st.session); err != nil {
 		return err
 	}
-	s.setSessionCookie(c, sess.ID)
-	return nil
+	st.session = nil
+	s.clearSessionCookie(c)
+	return s.sendToLogin(c)
 }
 
 // setSessionCookie sends a browser-session cookie holding only the random id; the
@@ -104,8 +121,8 @@ func (s *server) clearSessionCookie(c *fiber.Ctx) {
 const flashCookie = "flash"
 
 // flashText maps a flash key to its message. The cookie holds a key, never text,
-// so a forged cookie cannot put words on the page.
-func flashText(key string) string {
+// so a forged cookie cannot put words on the page; email is the signed-in user's.
+func flashText(key, email string) string {
 	switch key {
 	case "signed_up":
 		return "Welcome! Your seller account is ready."
@@ -113,8 +130,14 @@ func flashText(key string) string {
 		return "You are logged in."
 	case "logged_out":
 		return "You are logged out."
+	case "logged_out_everywhere":
+		return "You are logged out on every device."
 	case "product_created":
 		return "Your product is live."
+	case "signed_in_already":
+		if email != "" {
+			return "You're signed in as " + email + ". Log out to create another account."
+		}
 	}
 	return ""
 }
@@ -136,5 +159,9 @@ func (s *server) takeFlash(c *fiber.Ctx) string {
 		Name: flashCookie, Value: "", Path: "/", Expires: fasthttp.CookieExpireDelete,
 		Secure: s.Config.CookieSecure, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
 	})
-	return flashText(key)
+	var email string
+	if sess := state(c).session; sess != nil {
+		email = sess.Email
+	}
+	return flashText(key, email)
 }

@@ -15,6 +15,9 @@ type requestState struct {
 	hadCookie bool
 	// session is nil for a visitor without a live session.
 	session *services.Session
+	// guestToken is the guest form token the page carries (log-in and sign-up
+	// pages), or "".
+	guestToken string
 	// user caches CurrentUser's database load for the rest of the request.
 	user *models.User
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -168,11 +169,29 @@ type ProductPage struct {
 // ProductsPerPage is the size of a product list page.
 const ProductsPerPage = 12
 
-// ParsePageNumber reads ?page=N; anything unusable means page 1.
-func ParsePageNumber(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 100_000 {
-		return 1
+// maxPageNumber bounds the list's OFFSET: no shop page lies beyond it.
+const maxPageNumber = 100_000
+
+// ParsePageNumber reads the value of ?page=N. Only the way the shop writes a page
+// number is one ("2"; not "02", "+2", "0", "-1", "" or "x"), so each page has
+// one address; ok is false for anything else, which is no page at all (404).
+func ParsePageNumber(s string) (n int, ok bool) {
+	v, ok := parseCanonicalPositive(s, maxPageNumber)
+	return int(v), ok
+}
+
+// ParseProductID reads the id in /products/{id}, written the way the shop
+// writes it ("7"; not "07" or "+7"), so each product has one address.
+func ParseProductID(s string) (id int64, ok bool) {
+	return parseCanonicalPositive(s, math.MaxInt64)
+}
+
+// parseCanonicalPositive reads a decimal integer from 1 to limit with no sign
+// and no leading zero: the only spelling strconv.FormatInt gives it.
+func parseCanonicalPositive(s string, limit int64) (int64, bool) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 || n > limit || strconv.FormatInt(n, 10) != s {
+		return 0, false
 	}
-	return n
+	return n, true
 }

@@ -76,9 +76,28 @@ func TestProductInputValidate(t *testing.T) {
 }
 
 func TestParsePageNumber(t *testing.T) {
-	for in, want := range map[string]int{"": 1, "1": 1, "2": 2, "0": 1, "-3": 1, "x": 1, "99999999999": 1} {
-		if got := models.ParsePageNumber(in); got != want {
-			t.Errorf("ParsePageNumber(%q) = %d, want %d", in, got, want)
+	for in, want := range map[string]int{"1": 1, "2": 2, "100000": 100_000} {
+		if got, ok := models.ParsePageNumber(in); !ok || got != want {
+			t.Errorf("ParsePageNumber(%q) = %d, %v, want %d", in, got, ok, want)
+		}
+	}
+	// Not a page: each page has one address, and a number no page can have is none.
+	for _, in := range []string{"", "0", "-3", "x", "01", "+2", " 2", "2 ", "2.0", "1e3", "0x2", "100001", "99999999999", "99999999999999999999"} {
+		if got, ok := models.ParsePageNumber(in); ok {
+			t.Errorf("ParsePageNumber(%q) = %d, want not a page", in, got)
+		}
+	}
+}
+
+func TestParseProductID(t *testing.T) {
+	for in, want := range map[string]int64{"1": 1, "42": 42, "9223372036854775807": 9223372036854775807} {
+		if got, ok := models.ParseProductID(in); !ok || got != want {
+			t.Errorf("ParseProductID(%q) = %d, %v, want %d", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-1", "01", "+1", "1/", "1.5", "abc", "%31", "9223372036854775808"} {
+		if got, ok := models.ParseProductID(in); ok {
+			t.Errorf("ParseProductID(%q) = %d, want not an id", in, got)
 		}
 	}
 }

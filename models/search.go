@@ -112,14 +112,11 @@ func (in SearchInput) Parse() (ProductQuery, error) {
 
 // parseSearchPage reads ?page=: absent or empty is page 1; otherwise only a page
 // number as the shop writes it ("2", not "02", "0" or "x") is one.
-// TODO(merge): ParsePageNumber is becoming (n int, ok bool) with this meaning;
-// this then collapses to `return ParsePageNumber(s)` for a non-empty s.
 func parseSearchPage(s string) (int, bool) {
 	if s == "" {
 		return 1, true
 	}
-	n := ParsePageNumber(s)
-	return n, strconv.Itoa(n) == s
+	return ParsePageNumber(s)
 }
 
 // isStoreSlug accepts what a store's address can be: lower-case ASCII letters,

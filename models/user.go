@@ -31,6 +31,14 @@ type User struct {
 	CreatedAt    time.Time `bun:"created_at,notnull"`
 }
 
+// EmailTaken is the sign-up form's message for an address that already has an
+// account; the sign-up page shows its question as a link to the login page.
+const (
+	EmailTaken          = EmailTakenStatement + " " + EmailTakenQuestion
+	EmailTakenStatement = "An account with this email already exists."
+	EmailTakenQuestion  = "Log in instead?"
+)
+
 // Credentials is what a visitor types into the sign-up or log-in form.
 type Credentials struct {
 	Email    string
@@ -67,9 +75,11 @@ func ValidateEmail(email string) string {
 // as a gap: an address with them looks like another account's.
 func invisibleInAddress(r rune) bool { return !unicode.IsGraphic(r) || unicode.IsSpace(r) }
 
-// ValidatePassword reports why a new password is unacceptable, or "" if it is fine.
-// Any Unicode is allowed and nothing is trimmed or truncated.
-func ValidatePassword(pw string) string {
+// ValidatePassword reports why pw cannot be the new password of the account with
+// this email ("" before there is one), or "" if it is fine. Any Unicode is
+// allowed and nothing is trimmed or truncated; besides the length rules, common
+// passwords and the user's own address are refused (NIST SP 800-63B §3.1.1.2).
+func ValidatePassword(pw, email string) string {
 	if pw == "" {
 		return "Enter a password."
 	}
@@ -83,7 +93,7 @@ func ValidatePassword(pw string) string {
 	if n > PasswordMaxLength {
 		return "Use at most 128 characters."
 	}
-	return ""
+	return guessablePassword(pw, email)
 }
 
 // ValidateSignup normalises the email and returns EINVALID with per-field messages
@@ -94,7 +104,7 @@ func (c *Credentials) ValidateSignup() error {
 	if msg := ValidateEmail(c.Email); msg != "" {
 		fields["email"] = msg
 	}
-	if msg := ValidatePassword(c.Password); msg != "" {
+	if msg := ValidatePassword(c.Password, c.Email); msg != "" {
 		fields["password"] = msg
 	}
 	if len(fields) > 0 {

@@ -44,7 +44,7 @@ func TestValidatePassword(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := models.ValidatePassword(c.pw) == ""; got != c.ok {
+			if got := models.ValidatePassword(c.pw, "") == ""; got != c.ok {
 				t.Fatalf("ValidatePassword ok = %v, want %v", got, c.ok)
 			}
 		})

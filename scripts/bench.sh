@@ -106,3 +106,23 @@ echo "bench: PostgreSQL pid $pg_pid on :$pg_port, Redis pid $redis_pid on :$redi
   -profile "${BENCH_PROFILE:-5s}" \
   -products "${BENCH_PRODUCTS:-1000}" -sellers "${BENCH_SELLERS:-0}" -search="$([ "${BENCH_SEARCH:-0}" = 1 ] && echo true || echo false)" \
   -work "$work" -out bench/results/latest.md
+
+# The image pipeline is CPU- and memory-bound, not HTTP-bound: a Go benchmark
+# measures one 12-megapixel JPEG upload (issue 10) on the app's CPU and core count.
+echo "bench: image processing, one 12-megapixel JPEG upload (BenchmarkProcess12MP)"
+go test -c -o "$work/services.test" ./services
+"${sut[@]}" env GOMAXPROCS="$gomaxprocs" "$work/services.test" -test.run '^$' \
+  -test.bench '^BenchmarkProcess12MP$' -test.benchtime "${BENCH_IMAGE_RUNS:-5}x" | tee "$work/images.txt"
+{
+  echo
+  echo "## Image processing: one 12-megapixel JPEG upload"
+  echo
+  echo "\`BenchmarkProcess12MP\` (services/images_bench_test.go) with GOMAXPROCS=$gomaxprocs, on the app's CPU when pinned:"
+  echo "a 4000×3000 camera-like JPEG decoded, oriented, resized and encoded as three WebP variants (1600, 800, 400)."
+  echo "ns/op is wall time; cpu-ms/op (user+system CPU of the process, GC included) is the stable figure on a shared"
+  echo "machine; peak-RSS-MB is how far the resident set rose above its level before the first upload."
+  echo
+  echo '```'
+  grep -E '^Benchmark' "$work/images.txt"
+  echo '```'
+} >> bench/results/latest.md

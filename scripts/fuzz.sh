@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs each fuzz target of the form and search parsers briefly on top of its
-# committed seed corpus (models/testdata/fuzz/). A failure leaves the crashing
-# input in that directory: commit it with the fix, and it becomes a regular test
-# case.
+# Runs each fuzz target (the form and search parsers, the image upload checks) briefly on
+# top of its committed seed corpus (models/testdata/fuzz/, services/testdata/fuzz/).
+# A failure leaves the crashing input in that directory: commit it with the fix,
+# and it becomes a regular test case.
 # FUZZTIME=2000000x (or a duration such as 1m) explores longer.
 #
 # The budget is a count of executions, not a duration: with a duration, Go 1.26's
@@ -13,7 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-300000x}
 # -parallel 2: the machine has two cores, and CI runs nothing else meanwhile.
-for target in FuzzParsePrice FuzzEmail FuzzSafeLocalPath FuzzProductInput FuzzSearchInput; do
-  echo "fuzz: $target for $fuzztime"
-  go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" -parallel=2 ./models
+for entry in models:FuzzParsePrice models:FuzzEmail models:FuzzSafeLocalPath models:FuzzProductInput \
+  models:FuzzSearchInput services:FuzzInspectImage services:FuzzExifOrientation; do
+  pkg=${entry%%:*} target=${entry#*:}
+  echo "fuzz: $target ($pkg) for $fuzztime"
+  go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" -parallel=2 "./$pkg"
 done

@@ -35,8 +35,8 @@ forbidden() {
     fi
   done
 }
-forbidden models "^$mod/(services|handlers|views|assets)" "gofiber" "redis"
+forbidden models "^$mod/(services|handlers|views|assets)" "gofiber" "redis" "riverqueue"
 forbidden services "^$mod/(handlers|views|assets)" "gofiber/fiber"
-forbidden views "^$mod/(services|handlers)" "gofiber" "uptrace/bun$" "redis"
-forbidden handlers "^$mod/services/migrations"
+forbidden views "^$mod/(services|handlers)" "gofiber" "uptrace/bun$" "redis" "riverqueue"
+forbidden handlers "^$mod/services/migrations" "riverqueue" # jobs only through services
 exit $fail

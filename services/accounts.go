@@ -43,14 +43,27 @@ func LoginFailureReason(err error) string {
 
 // Accounts creates and authenticates seller accounts.
 type Accounts struct {
-	db     *bun.DB
+	db     bun.IDB // the database, or the caller's transaction (WithTx)
 	hasher *PasswordHasher
-	now    func() time.Time
+	// existing answers UserExists for every signed-in request, batched, always
+	// on the database itself (never inside a caller's transaction).
+	existing *batchedLookups[int64, bool]
+	now      func() time.Time
 }
 
 // NewAccounts returns the account service.
 func NewAccounts(db *bun.DB, hasher *PasswordHasher) *Accounts {
-	return &Accounts{db: db, hasher: hasher, now: time.Now}
+	a := &Accounts{db: db, hasher: hasher, now: time.Now}
+	a.existing = &batchedLookups[int64, bool]{fetch: a.usersExist}
+	return a
+}
+
+// WithTx returns the account service working inside tx, so that its writes become
+// part of the caller's operation (see InTx) and commit or roll back with it.
+func (a *Accounts) WithTx(tx bun.Tx) *Accounts {
+	inTx := *a
+	inTx.db = tx
+	return &inTx
 }
 
 // SignUp validates the credentials and creates the account. It returns EINVALID
@@ -68,7 +81,7 @@ func (a *Accounts) SignUp(ctx context.Context, cred models.Credentials) (*models
 	// racing for one address must not both succeed.
 	if _, err := a.db.NewInsert().Model(u).Returning("id").Exec(ctx); err != nil {
 		if isUniqueViolation(err) {
-			return nil, models.Invalid(map[string]string{"email": "An account with this email already exists. Log in instead?"})
+			return nil, models.Invalid(map[string]string{"email": models.EmailTaken})
 		}
 		return nil, dbError("accounts: create user", err)
 	}
@@ -122,7 +135,7 @@ func (a *Accounts) UserByID(ctx context.Context, id int64) (*models.User, error)
 	u := new(models.User)
 	err := a.db.NewSelect().Model(u).Where("id = ?", id).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, models.Errorf(models.ENOTFOUND, "This account no longer exists.")
+		return nil, ErrUserGone
 	}
 	if err != nil {
 		return nil, dbError("accounts: find user by id", err)

@@ -118,6 +118,31 @@ func BenchmarkCatalogQueries(b *testing.B) {
 			}
 		}
 	})
+	// The check every signed-in request makes (a session must not outlive its
+	// user): alone, and under concurrency, where requests share one query.
+	b.Run("UserExists", func(b *testing.B) {
+		accounts := services.NewAccounts(db, nil)
+		b.ReportAllocs()
+		for b.Loop() {
+			if ok, err := accounts.UserExists(ctx, users[3].ID); err != nil || !ok {
+				b.Fatal("user not found", err)
+			}
+		}
+	})
+	b.Run("UserExists/batched-parallel", func(b *testing.B) {
+		accounts := services.NewAccounts(db, nil)
+		b.ReportAllocs()
+		b.SetParallelism(16)
+		b.RunParallel(func(pb *testing.PB) {
+			i := 0
+			for pb.Next() {
+				i++
+				if ok, err := accounts.UserExists(ctx, users[i%len(users)].ID); err != nil || !ok {
+					b.Fatal("user not found", err)
+				}
+			}
+		})
+	})
 }
 
 // BenchmarkRedisPerRequest is the Redis work of a page: the session load of a
@@ -130,10 +155,9 @@ func BenchmarkRedisPerRequest(b *testing.B) {
 	}
 	b.Cleanup(func() { rdb.Close() })
 	ctx := context.Background()
-	sessions := services.NewSessions(services.NewBatchedRedisKV(fiberredis.NewFromConnection(rdb), prefix), 30*time.Minute, 12*time.Hour)
-	sess := sessions.New()
-	sess.UserID, sess.Email = 7, "bench@example.com"
-	if err := sessions.Save(ctx, sess); err != nil {
+	sessions := services.NewSessions(services.NewRedisSessionStore(fiberredis.NewFromConnection(rdb), prefix), 30*time.Minute, 12*time.Hour)
+	sess, err := sessions.SignIn(ctx, nil, 7, "bench@example.com", services.ClientInfo{})
+	if err != nil {
 		b.Fatal(err)
 	}
 	b.Run("SessionLoad", func(b *testing.B) {

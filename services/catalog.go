@@ -13,7 +13,7 @@ import (
 
 // Catalog lists, shows and creates products.
 type Catalog struct {
-	db      *bun.DB
+	db      bun.IDB // the database, or the caller's transaction (WithTx)
 	version *coalescedVersion
 	now     func() time.Time
 }
@@ -22,6 +22,14 @@ type Catalog struct {
 func NewCatalog(db *bun.DB) *Catalog {
 	read := func(ctx context.Context) (string, error) { return readCatalogVersion(ctx, db) }
 	return &Catalog{db: db, version: &coalescedVersion{read: read}, now: time.Now}
+}
+
+// WithTx returns the catalog working inside tx, so that its writes become part of
+// the caller's operation (see InTx) and commit or roll back with it.
+func (c *Catalog) WithTx(tx bun.Tx) *Catalog {
+	inTx := *c
+	inTx.db = tx
+	return &inTx
 }
 
 // Version returns the catalogue's current version: anything derived from the
@@ -92,8 +100,11 @@ func (c *Catalog) CreateProduct(ctx context.Context, sellerID int64, in models.P
 	p.CreatedAt = c.now().UTC().Truncate(time.Microsecond)
 	// The version changes in the same transaction as the product: no instance can
 	// see the product without the new version, or the new version without it.
-	err = c.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = InTx(ctx, c.db, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(&p).Returning("id").Exec(ctx); err != nil {
+			if isForeignKeyViolation(err) {
+				return ErrUserGone // the seller's account was deleted during their session
+			}
 			return dbError("catalog: create product", err)
 		}
 		return bumpCatalogVersion(ctx, tx)

@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"runtime"
 	"strconv"
@@ -12,7 +13,7 @@ import (
 )
 
 // The catalogue version names the current state of the products. Every product
-// write increments it in the write's own transaction (see Catalog.CreateProduct),
+// write changes it in the write's own transaction (see Catalog.CreateProduct),
 // so anything derived from products — the rendered list and product pages the
 // handlers cache — is valid only while the version it was made under is current.
 // It lives in the database rather than in Redis or memory because:
@@ -21,19 +22,30 @@ import (
 //   - a cached page is only served while the database answers, so a database
 //     outage is a 503 on every catalogue page, as for any other page that needs it;
 //   - the embedded SQLite default works the same way.
+//
+// The version is a counter and a random token, and each write sets a new token:
+// a counter alone repeats after a database restore or a failover to a replica
+// that lagged (the next writes count up to numbers that already named other
+// catalogues, whose pages an instance may still hold), a fresh 128-bit token
+// does not. The counter still counts, for apps of the previous release during a
+// rolling deploy, which increment only it.
 
 // readCatalogVersion reads the version row.
 func readCatalogVersion(ctx context.Context, db bun.IDB) (string, error) {
-	var v int64
-	if err := db.NewSelect().Table("catalog_version").Column("version").Where("id = 1").Scan(ctx, &v); err != nil {
+	var counter int64
+	var token string
+	if err := db.NewSelect().Table("catalog_version").Column("version", "token").Where("id = 1").Scan(ctx, &counter, &token); err != nil {
 		return "", dbError("catalog version: read", err)
 	}
-	return strconv.FormatInt(v, 10), nil
+	return strconv.FormatInt(counter, 10) + "." + token, nil
 }
 
-// bumpCatalogVersion increments the version inside tx.
+// bumpCatalogVersion gives the catalogue a new version inside tx.
 func bumpCatalogVersion(ctx context.Context, tx bun.Tx) error {
-	if _, err := tx.NewUpdate().Table("catalog_version").Set("version = version + 1").Where("id = 1").Exec(ctx); err != nil {
+	_, err := tx.NewUpdate().Table("catalog_version").
+		Set("version = version + 1").Set("token = ?", rand.Text()).
+		Where("id = 1").Exec(ctx)
+	if err != nil {
 		return dbError("catalog version: bump", err)
 	}
 	return nil

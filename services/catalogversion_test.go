@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/uptrace/bun"
+
 	"github.com/storefront/storefront/models"
 	"github.com/storefront/storefront/services"
 )
@@ -62,6 +64,58 @@ func TestCatalogVersionFollowsProductWrites(t *testing.T) {
 			}
 			if after, _ := reader.Version(ctx); after != before {
 				t.Fatalf("a failed write changed the version %q -> %q", before, after)
+			}
+		})
+	}
+}
+
+// After a database restore (or a failover to a replica that lagged), the next
+// write must not give the catalogue a version that already named another state
+// of it: instances may still hold pages made under that version, showing
+// products the restore took away.
+func TestCatalogVersionNeverRepeatsAfterRestore(t *testing.T) {
+	for name, db := range services.Databases(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			catalog := services.NewCatalog(db)
+			seller, err := services.NewAccounts(db, services.FastHasher(t)).SignUp(ctx,
+				models.Credentials{Email: "restore@example.com", Password: "a perfectly fine password"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The backup: the version row as it is now, whatever its columns.
+			var backup map[string]any
+			if err := db.NewSelect().Table("catalog_version").Where("id = 1").Scan(ctx, &backup); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := catalog.Version(ctx)
+			lost, err := catalog.CreateProduct(ctx, seller.ID, models.ProductInput{Name: "Lost in the restore", Price: "5"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			withLost, _ := catalog.Version(ctx)
+
+			// Restore the backup: the product and the version row as they were.
+			if _, err := db.NewDelete().Model((*models.Product)(nil)).Where("id = ?", lost.ID).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			restore := db.NewUpdate().Table("catalog_version").Where("id = 1")
+			for column, value := range backup {
+				restore = restore.Set("? = ?", bun.Ident(column), value)
+			}
+			if _, err := restore.Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if v, _ := catalog.Version(ctx); v != before {
+				t.Fatalf("the restored version is %q, want the backup's %q", v, before)
+			}
+
+			if _, err := catalog.CreateProduct(ctx, seller.ID, models.ProductInput{Name: "After the restore", Price: "6"}); err != nil {
+				t.Fatal(err)
+			}
+			after, _ := catalog.Version(ctx)
+			if after == withLost || after == before {
+				t.Fatalf("after the restore and a write the version is %q again (before %q, with the lost product %q)", after, before, withLost)
 			}
 		})
 	}

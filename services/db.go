@@ -54,6 +54,11 @@ func openPostgres(databaseURL string) (*bun.DB, error) {
 	if q.Get("default_query_exec_mode") == "" {
 		q.Set("default_query_exec_mode", "simple_protocol")
 	}
+	// Named connections let an operator (and the load test) tell the page pool
+	// from the job runner's pool (storefront-jobs) in pg_stat_activity.
+	if q.Get("application_name") == "" {
+		q.Set("application_name", "storefront")
+	}
 	if q.Get("connect_timeout") == "" {
 		q.Set("connect_timeout", "2")
 	}
@@ -105,13 +110,25 @@ func DialectName(db *bun.DB) string {
 
 // isUniqueViolation reports whether err is a unique-constraint failure on either database.
 func isUniqueViolation(err error) bool {
+	return isConstraintViolation(err, "23505", sqlite3.SQLITE_CONSTRAINT_UNIQUE)
+}
+
+// isForeignKeyViolation reports whether err is a foreign-key failure on either
+// database: a row refers to one that no longer exists.
+func isForeignKeyViolation(err error) bool {
+	return isConstraintViolation(err, "23503", sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY)
+}
+
+// isConstraintViolation reports whether err is the failure with the given
+// PostgreSQL SQLSTATE or SQLite extended result code.
+func isConstraintViolation(err error, pgCode string, sqliteCode int) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		return pgErr.Code == "23505"
+		return pgErr.Code == pgCode
 	}
 	var sqliteErr *sqlite.Error
 	if errors.As(err, &sqliteErr) {
-		return sqliteErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+		return sqliteErr.Code() == sqliteCode
 	}
 	return false
 }

@@ -2,9 +2,7 @@ package services
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"time"
 
@@ -44,7 +42,7 @@ type loginDevice struct {
 // to the account with this (normalised) email within DeviceLifetime, else "".
 // A malformed token, another account's token or an expired one is no device.
 func (d *Devices) Recognize(ctx context.Context, token, email string) (string, error) {
-	if !validToken(token) {
+	if !ValidToken(token) {
 		return "", nil
 	}
 	id := deviceID(token)
@@ -68,7 +66,7 @@ func (d *Devices) Recognize(ctx context.Context, token, email string) (string, e
 // Remember makes the browser a known device of the user and returns the token
 // it must present. The user's oldest devices beyond devicesPerUser are forgotten.
 func (d *Devices) Remember(ctx context.Context, userID int64) (string, error) {
-	token := randomToken()
+	token := NewToken()
 	dev := &loginDevice{ID: deviceID(token), UserID: userID, CreatedAt: d.now().UTC().Truncate(time.Microsecond)}
 	if _, err := d.db.NewInsert().Model(dev).Exec(ctx); err != nil {
 		return "", dbError("devices: remember", err)
@@ -84,7 +82,4 @@ func (d *Devices) Remember(ctx context.Context, userID int64) (string, error) {
 	return token, nil
 }
 
-func deviceID(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
+func deviceID(token string) string { return hashToken(token) }

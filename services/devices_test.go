@@ -25,7 +25,7 @@ func TestDevices(t *testing.T) {
 
 			token, err := devices.Remember(ctx, owner.ID)
 			mustOK(t, err)
-			if !validToken(token) {
+			if !ValidToken(token) {
 				t.Fatalf("token %q is not 256 random bits in base64url", token)
 			}
 			id, err := devices.Recognize(ctx, token, "owner@example.com")
@@ -41,7 +41,7 @@ func TestDevices(t *testing.T) {
 			for what, try := range map[string][2]string{
 				"another account's email": {token, "other@example.com"},
 				"an unknown email":        {token, "nobody@example.com"},
-				"a forged token":          {randomToken(), "owner@example.com"},
+				"a forged token":          {NewToken(), "owner@example.com"},
 				"a malformed token":       {"' OR 1=1 --", "owner@example.com"},
 				"no token":                {"", "owner@example.com"},
 			} {

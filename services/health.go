@@ -18,6 +18,10 @@ type Health struct {
 // NewHealth returns a readiness checker; rdb may be nil.
 func NewHealth(db *bun.DB, rdb *redis.Client) *Health { return &Health{db: db, redis: rdb} }
 
+// RedisConfigured reports whether sessions and login throttling use Redis (rather
+// than the process's memory), so that readiness can say which.
+func (h *Health) RedisConfigured() bool { return h.redis != nil }
+
 // Check pings each dependency with a short timeout of its own, concurrently, and
 // returns the failures by name ("database", "redis"); an empty map means ready.
 // Separate deadlines keep a hung database from using up Redis's time and getting

@@ -3,6 +3,8 @@ package services
 import (
 	"context"
 
+	"github.com/uptrace/bun"
+
 	"github.com/storefront/storefront/models"
 )
 
@@ -26,8 +28,8 @@ func (c *Catalog) SearchProducts(ctx context.Context, q models.ProductQuery) (mo
 		return page, err
 	}
 	var rows []searchRow
-	if plan.prepared {
-		rows, err = queryPrepared(ctx, c.db, plan.query)
+	if db, pooled := c.db.(*bun.DB); plan.prepared && pooled { // in a transaction (WithTx), bun's way
+		rows, err = queryPrepared(ctx, db, plan.query)
 	} else {
 		err = c.db.NewRaw(plan.query.sql, plan.query.args...).Scan(ctx, &rows)
 	}
@@ -67,7 +69,7 @@ func (c *Catalog) planSearch(ctx context.Context, q models.ProductQuery) (search
 	var match textMatch
 	if q.HasText() {
 		var err error
-		if DialectName(c.db) == "pg" {
+		if c.db.Dialect().Name().String() == "pg" {
 			match, err = pgTextMatch(ctx, c.db, q.Terms, q.Sort)
 		} else {
 			match, err = sqliteTextMatch(ctx, c.db, q.Terms)

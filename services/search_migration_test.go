@@ -6,12 +6,9 @@ import (
 	"encoding/hex"
 	"math"
 	"net/url"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
-
-	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/migrate"
 
 	"github.com/storefront/storefront/internal/benchdata"
 	"github.com/storefront/storefront/internal/testenv"
@@ -25,30 +22,22 @@ const searchMigration = "20261215000001"
 
 // Products stored before the search migration are found after it.
 func TestSearchMigrationIndexesExistingProducts(t *testing.T) {
-	for name, dsn := range map[string]string{
-		"postgres": testenv.Postgres(t),
-		"sqlite":   filepath.Join(t.TempDir(), "before.db"),
-	} {
+	ctx := context.Background()
+	for name, db := range services.UnmigratedDatabases(t) {
 		t.Run(name, func(t *testing.T) {
-			db, err := services.OpenDB(dsn)
-			if err != nil {
+			all := migrations.All()
+			i := slices.IndexFunc(all, func(m migrations.Migration) bool { return m.Name == searchMigration })
+			if i < 0 {
+				t.Fatalf("no migration %s", searchMigration)
+			}
+			if _, err := services.MigrateTo(ctx, db, all[:i]); err != nil {
 				t.Fatal(err)
 			}
-			defer db.Close()
-			all, err := migrations.New()
-			if err != nil {
-				t.Fatal(err)
-			}
-			before := migrate.NewMigrations()
-			for _, m := range all.Sorted() {
-				if m.Name < searchMigration {
-					before.Add(m)
-				}
-			}
-			migrateWith(t, db, before)
 			ids, _ := seedSearchCatalogue(t, db)
 
-			migrateWith(t, db, all)
+			if _, err := services.Migrate(ctx, db); err != nil {
+				t.Fatal(err)
+			}
 			catalog := services.NewCatalog(db)
 			for text, want := range map[string]int{"teapot": 5, "teapott": 5, "hedphones": 0, "loose-leaf": 5} {
 				page := search(t, catalog, models.SearchInput{Q: text})
@@ -57,17 +46,6 @@ func TestSearchMigrationIndexesExistingProducts(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func migrateWith(t *testing.T, db *bun.DB, ms *migrate.Migrations) {
-	t.Helper()
-	migrator := migrate.NewMigrator(db, ms, migrate.WithMarkAppliedOnSuccess(true))
-	if err := migrator.Init(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := migrator.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
 	}
 }
 

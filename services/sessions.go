@@ -1,181 +1,248 @@
 package services
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/storefront/storefront/models"
 )
 
-// sessionIDBytes gives 256-bit session ids (ASVS asks for at least 128 bits).
-const sessionIDBytes = 32
+// tokenBytes gives 256-bit session ids and CSRF tokens (ASVS asks for at least
+// 128 bits).
+const tokenBytes = 32
 
-// Session is the server-side state behind a session cookie. The cookie carries
-// only the random ID.
+// Session is the server-side state of a signed-in visitor. The cookie carries
+// only the random ID. Guests have no session: their forms carry a token in a
+// cookie of their own, and nothing is stored for them.
 type Session struct {
-	ID string `json:"-"`
-	// UserID is 0 for a guest's pre-session (which exists only to hold a CSRF token
-	// and the after-login page).
-	UserID int64 `json:"uid,omitempty"`
+	ID     string `json:"-"`
+	UserID int64  `json:"uid"`
 	// Email is kept so the nav can name the user without a database query per page.
-	Email string `json:"email,omitempty"`
+	Email string `json:"email"`
 	// CSRFToken is the synchronizer token every state-changing request must echo.
 	CSRFToken string `json:"csrf"`
-	// AfterLogin is the local page to return to after logging in (single use).
-	AfterLogin string `json:"next,omitempty"`
 	// CreatedAt (unix seconds) bounds the absolute lifetime; LastSeen the idle time.
 	CreatedAt int64 `json:"created"`
 	LastSeen  int64 `json:"seen"`
+	// UserAgent (shortened) and Network (the client's /24 or /48, never the whole
+	// address) describe the sign-in for the user's list of sessions.
+	UserAgent string `json:"ua,omitempty"`
+	Network   string `json:"net,omitempty"`
 }
 
 // SignedIn reports whether the session belongs to a logged-in user.
 func (s *Session) SignedIn() bool { return s != nil && s.UserID != 0 }
 
-// Sessions stores sessions in a KV (Redis in production) with an idle timeout and
-// an absolute lifetime.
+// Ref is a stable handle for the session that can be shown and posted back
+// (e.g. "end this session") without revealing its ID.
+func (s *Session) Ref() string { return sessionRef(s.ID) }
+
+func sessionRef(id string) string {
+	sum := sha256.Sum256([]byte("session-ref:" + id))
+	return base64.RawURLEncoding.EncodeToString(sum[:12])
+}
+
+// ClientInfo is where a sign-in comes from, as the handler sees it.
+type ClientInfo struct {
+	UserAgent string
+	IP        string
+}
+
+// SessionInfo describes one of a user's live sessions, for a sessions list.
+type SessionInfo struct {
+	Ref       string
+	CreatedAt time.Time
+	LastSeen  time.Time
+	UserAgent string
+	Network   string
+}
+
+// Sessions keeps signed-in sessions in a SessionStore (Redis in production)
+// with an idle timeout and an absolute lifetime, indexed by user.
 type Sessions struct {
-	kv          KV
+	store       SessionStore
 	idleTimeout time.Duration
 	maxLifetime time.Duration
 	now         func() time.Time
 }
 
-// NewSessions returns a session store. idleTimeout ends a session after that long
-// without a request; maxLifetime ends it that long after it started, however busy.
-func NewSessions(kv KV, idleTimeout, maxLifetime time.Duration) *Sessions {
-	return &Sessions{kv: kv, idleTimeout: idleTimeout, maxLifetime: maxLifetime, now: time.Now}
+// NewSessions returns the session service. idleTimeout ends a session after that
+// long without a request; maxLifetime ends it that long after it started, however busy.
+func NewSessions(store SessionStore, idleTimeout, maxLifetime time.Duration) *Sessions {
+	return &Sessions{store: store, idleTimeout: idleTimeout, maxLifetime: maxLifetime, now: time.Now}
 }
 
-// New returns a fresh, unsaved session with a new random ID and CSRF token.
-func (s *Sessions) New() *Session {
-	now := s.now().Unix()
-	return &Session{ID: randomToken(), CSRFToken: randomToken(), CreatedAt: now, LastSeen: now}
+// SignIn ends the old session (if any) and starts a new one for the user, with a
+// new ID and a new CSRF token, so an ID or token known before login is worthless
+// after it.
+func (s *Sessions) SignIn(ctx context.Context, old *Session, userID int64, email string, client ClientInfo) (*Session, error) {
+	if err := s.Destroy(ctx, old); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	sess := &Session{
+		ID: NewToken(), UserID: userID, Email: email, CSRFToken: NewToken(),
+		CreatedAt: now.Unix(), LastSeen: now.Unix(),
+		UserAgent: printable(client.UserAgent, maxUserAgent), Network: models.CoarseIP(client.IP),
+	}
+	raw, err := json.Marshal(sess)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.Create(ctx, userID, sess.ID, raw, s.ttl(sess, now)); err != nil {
+		return nil, unavailable("sessions: create", err)
+	}
+	return sess, nil
 }
 
 // Load returns the session with the given ID, or nil when there is none: unknown,
 // expired and malformed IDs are all "no session", so a client-made ID is never
 // adopted. An error means the storage failed (EUNAVAILABLE).
 func (s *Sessions) Load(ctx context.Context, id string) (*Session, error) {
-	if !validToken(id) {
+	if !ValidToken(id) {
 		return nil, nil
 	}
-	raw, err := s.kv.GetWithContext(ctx, sessionKey(id))
+	raw, err := s.store.Get(ctx, id)
 	if err != nil {
 		return nil, unavailable("sessions: load", err)
 	}
-	if raw == nil {
+	sess := s.decode(id, raw)
+	if sess == nil {
 		return nil, nil
 	}
-	sess := new(Session)
-	if err := json.Unmarshal(raw, sess); err != nil || sess.CSRFToken == "" {
-		return nil, nil
-	}
-	sess.ID = id
 	if s.expired(sess) {
 		// Storage TTLs normally remove it first; this covers clock steps and an
 		// absolute limit that the sliding TTL alone cannot enforce.
-		if err := s.kv.DeleteWithContext(ctx, sessionKey(id)); err != nil {
-			return nil, unavailable("sessions: delete expired", err)
-		}
-		return nil, nil
+		return nil, s.Destroy(ctx, sess)
 	}
 	return sess, nil
 }
 
-func (s *Sessions) expired(sess *Session) bool {
-	now := s.now()
-	return now.Sub(time.Unix(sess.LastSeen, 0)) > s.idleTimeout ||
-		now.Sub(time.Unix(sess.CreatedAt, 0)) > s.maxLifetime
-}
-
-// Save stores the session, marking it seen now. Its storage TTL is the shorter of
-// the idle timeout and what is left of its absolute lifetime.
-func (s *Sessions) Save(ctx context.Context, sess *Session) error {
-	now := s.now()
-	sess.LastSeen = now.Unix()
-	ttl := min(s.idleTimeout, time.Unix(sess.CreatedAt, 0).Add(s.maxLifetime).Sub(now))
-	if ttl <= 0 {
-		return s.Destroy(ctx, sess.ID)
-	}
-	raw, err := json.Marshal(sess)
-	if err != nil {
-		return err
-	}
-	if err := s.kv.SetWithContext(ctx, sessionKey(sess.ID), raw, ttl); err != nil {
-		return unavailable("sessions: save", err)
-	}
-	return nil
-}
-
-// Touch extends the idle timeout of an active session. It writes at most once per
-// touchInterval, so a busy signed-in user costs a storage write per minute rather
-// than per request.
-func (s *Sessions) Touch(ctx context.Context, sess *Session) error {
-	if s.now().Sub(time.Unix(sess.LastSeen, 0)) < s.touchInterval() {
+// decode returns the stored session, or nil for anything that is not a
+// signed-in session (including a guest pre-session an older version stored).
+func (s *Sessions) decode(id string, raw []byte) *Session {
+	if raw == nil {
 		return nil
 	}
-	return s.Save(ctx, sess)
+	sess := new(Session)
+	if err := json.Unmarshal(raw, sess); err != nil || sess.CSRFToken == "" || sess.UserID == 0 {
+		return nil
+	}
+	sess.ID = id
+	return sess
+}
+
+func (s *Sessions) expired(sess *Session) bool {
+	return s.ttl(sess, s.now()) <= 0 || s.now().Sub(time.Unix(sess.LastSeen, 0)) > s.idleTimeout
+}
+
+// ttl is how long the session may live from now without another request: the
+// idle timeout, or what is left of its absolute lifetime if that is shorter.
+func (s *Sessions) ttl(sess *Session, now time.Time) time.Duration {
+	return min(s.idleTimeout, time.Unix(sess.CreatedAt, 0).Add(s.maxLifetime).Sub(now))
+}
+
+// Touch extends the idle timeout of a session that is in use. It writes at most
+// once per touchInterval, so a busy signed-in user costs a storage write per
+// minute rather than per request. It never writes a session back that ended
+// after it was loaded (logout in another tab, "sign out everywhere"), and
+// reports false then: the request is to be treated as signed out.
+func (s *Sessions) Touch(ctx context.Context, sess *Session) (bool, error) {
+	now := s.now()
+	if now.Sub(time.Unix(sess.LastSeen, 0)) < s.touchInterval() {
+		return true, nil
+	}
+	ttl := s.ttl(sess, now)
+	if ttl <= 0 {
+		return false, s.Destroy(ctx, sess)
+	}
+	touched := *sess
+	touched.LastSeen = now.Unix()
+	raw, err := json.Marshal(&touched)
+	if err != nil {
+		return false, err
+	}
+	alive, err := s.store.Replace(ctx, sess.UserID, sess.ID, raw, ttl)
+	if err != nil {
+		return false, unavailable("sessions: touch", err)
+	}
+	if alive {
+		sess.LastSeen = touched.LastSeen
+	}
+	return alive, nil
 }
 
 func (s *Sessions) touchInterval() time.Duration {
 	return min(time.Minute, s.idleTimeout/10)
 }
 
-// SignIn ends the old session (if any) and starts a new one for the user, with a
-// new ID and a new CSRF token, so an ID or token known before login is worthless
-// after it. It returns the new session and the old session's after-login page.
-func (s *Sessions) SignIn(ctx context.Context, old *Session, userID int64, email string) (*Session, string, error) {
-	var next string
-	if old != nil {
-		next, _ = models.SafeLocalPath(old.AfterLogin) // judged again on use, not only when stored
-		if err := s.Destroy(ctx, old.ID); err != nil {
-			return nil, "", err
-		}
-	}
-	sess := s.New()
-	sess.UserID, sess.Email = userID, email
-	if err := s.Save(ctx, sess); err != nil {
-		return nil, "", err
-	}
-	return sess, next, nil
-}
-
-// RememberAfterLogin stores raw as the page to return to after login if it is a
-// safe local path, and reports whether it was kept.
-func (sess *Session) RememberAfterLogin(raw string) bool {
-	path, ok := models.SafeLocalPath(raw)
-	if ok {
-		sess.AfterLogin = path
-	}
-	return ok
-}
-
-// Destroy deletes the session from storage.
-func (s *Sessions) Destroy(ctx context.Context, id string) error {
-	if !validToken(id) {
+// Destroy ends the session (nil is no session: nothing to do).
+func (s *Sessions) Destroy(ctx context.Context, sess *Session) error {
+	if sess == nil || !ValidToken(sess.ID) {
 		return nil
 	}
-	if err := s.kv.DeleteWithContext(ctx, sessionKey(id)); err != nil {
+	if err := s.store.Delete(ctx, sess.UserID, sess.ID); err != nil {
 		return unavailable("sessions: destroy", err)
 	}
 	return nil
 }
 
+// DestroyAllForUser ends every session of the user except the one with ID
+// exceptID ("" ends them all), on every instance at once, and returns how many
+// it ended. It serves "sign out everywhere", "password changed: end every other
+// session" and accounts that no longer exist.
+func (s *Sessions) DestroyAllForUser(ctx context.Context, userID int64, exceptID string) (int, error) {
+	n, err := s.store.DeleteUser(ctx, userID, exceptID)
+	if err != nil {
+		return 0, unavailable("sessions: destroy all for user", err)
+	}
+	return n, nil
+}
+
+// ListForUser returns the user's live sessions, most recently seen first.
+func (s *Sessions) ListForUser(ctx context.Context, userID int64) ([]SessionInfo, error) {
+	recs, err := s.store.ListUser(ctx, userID)
+	if err != nil {
+		return nil, unavailable("sessions: list for user", err)
+	}
+	out := make([]SessionInfo, 0, len(recs))
+	for id, raw := range recs {
+		sess := s.decode(id, raw)
+		if sess == nil || sess.UserID != userID || s.expired(sess) {
+			continue
+		}
+		out = append(out, SessionInfo{
+			Ref: sess.Ref(), CreatedAt: time.Unix(sess.CreatedAt, 0), LastSeen: time.Unix(sess.LastSeen, 0),
+			UserAgent: sess.UserAgent, Network: sess.Network,
+		})
+	}
+	slices.SortFunc(out, func(a, b SessionInfo) int {
+		return cmp.Or(b.LastSeen.Compare(a.LastSeen), b.CreatedAt.Compare(a.CreatedAt), strings.Compare(a.Ref, b.Ref))
+	})
+	return out, nil
+}
+
 func sessionKey(id string) string { return "session:" + id }
 
-// randomToken returns 256 random bits, base64url-encoded (43 characters).
-func randomToken() string {
-	b := make([]byte, sessionIDBytes)
+// NewToken returns 256 random bits, base64url-encoded (43 characters): session
+// ids, CSRF tokens and guest form tokens.
+func NewToken() string {
+	b := make([]byte, tokenBytes)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms (Go 1.24+)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// validToken accepts only strings randomToken could have produced.
-func validToken(s string) bool {
-	if len(s) != base64.RawURLEncoding.EncodedLen(sessionIDBytes) {
+// ValidToken accepts only strings NewToken could have produced.
+func ValidToken(s string) bool {
+	if len(s) != base64.RawURLEncoding.EncodedLen(tokenBytes) {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -185,4 +252,25 @@ func validToken(s string) bool {
 		}
 	}
 	return true
+}
+
+// maxUserAgent bounds the User-Agent kept with a session: enough to tell a
+// browser and a platform apart, and no way to make a session record large.
+const maxUserAgent = 160
+
+// printable returns s without control or invalid characters, cut to at most max runes.
+func printable(s string, max int) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range strings.ToValidUTF8(s, "") {
+		if n == max {
+			break
+		}
+		if !unicode.IsPrint(r) {
+			continue
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
 }

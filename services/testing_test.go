@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/storefront/storefront/internal/testenv"
+	"github.com/storefront/storefront/services/migrations"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
@@ -18,7 +19,38 @@ func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 // PostgreSQL database and a SQLite file (the embedded default).
 func Databases(tb testing.TB) map[string]*bun.DB {
 	tb.Helper()
-	dbs := map[string]*bun.DB{}
+	return withoutURLs(DatabasesWithURLs(tb))
+}
+
+// UnmigratedDatabases (tests only) returns each supported database with no
+// schema at all, for testing migrations.
+func UnmigratedDatabases(tb testing.TB) map[string]*bun.DB {
+	tb.Helper()
+	return withoutURLs(unmigratedDatabasesWithURLs(tb))
+}
+
+// DatabaseWithURL is a test database and the DATABASE_URL it was opened from.
+type DatabaseWithURL struct {
+	DB  *bun.DB
+	URL string
+}
+
+// DatabasesWithURLs (tests only) is Databases with each database's URL, for
+// services that open connections of their own (Jobs on PostgreSQL).
+func DatabasesWithURLs(tb testing.TB) map[string]DatabaseWithURL {
+	tb.Helper()
+	dbs := unmigratedDatabasesWithURLs(tb)
+	for name, d := range dbs {
+		if _, err := Migrate(context.Background(), d.DB); err != nil {
+			tb.Fatalf("%s: migrate: %v", name, err)
+		}
+	}
+	return dbs
+}
+
+func unmigratedDatabasesWithURLs(tb testing.TB) map[string]DatabaseWithURL {
+	tb.Helper()
+	dbs := map[string]DatabaseWithURL{}
 	for name, dsn := range map[string]string{
 		"postgres": testenv.Postgres(tb),
 		"sqlite":   filepath.Join(tb.TempDir(), "test.db"),
@@ -28,16 +60,28 @@ func Databases(tb testing.TB) map[string]*bun.DB {
 			tb.Fatal(err)
 		}
 		tb.Cleanup(func() { db.Close() })
-		if _, err := Migrate(context.Background(), db); err != nil {
-			tb.Fatalf("%s: migrate: %v", name, err)
-		}
-		dbs[name] = db
+		dbs[name] = DatabaseWithURL{DB: db, URL: dsn}
 	}
 	return dbs
 }
 
-// KVs (tests only) returns a Redis-backed KV under a fresh prefix and an in-memory one.
-func KVs(tb testing.TB) map[string]KV {
+func withoutURLs(dbs map[string]DatabaseWithURL) map[string]*bun.DB {
+	out := make(map[string]*bun.DB, len(dbs))
+	for name, d := range dbs {
+		out[name] = d.DB
+	}
+	return out
+}
+
+// MigrateTo (tests only) applies the given migrations, such as the shop's and
+// one that fails.
+func MigrateTo(ctx context.Context, db *bun.DB, list []migrations.Migration) ([]string, error) {
+	return migrateTo(ctx, db, list)
+}
+
+// SessionStores (tests only) returns a Redis store under a fresh prefix and an
+// in-memory one, for tests that hold both to the same contract.
+func SessionStores(tb testing.TB) map[string]SessionStore {
 	tb.Helper()
 	url, prefix := testenv.Redis(tb)
 	rdb, err := OpenRedis(url)
@@ -45,9 +89,9 @@ func KVs(tb testing.TB) map[string]KV {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { rdb.Close() })
-	return map[string]KV{
-		"redis":  NewBatchedRedisKV(fiberredis.NewFromConnection(rdb), prefix),
-		"memory": NewMemoryKV(),
+	return map[string]SessionStore{
+		"redis":  NewRedisSessionStore(fiberredis.NewFromConnection(rdb), prefix),
+		"memory": NewMemorySessionStore(),
 	}
 }
 

@@ -146,7 +146,15 @@ func AccountPage(p Page, user models.User, products []models.Product) templ.Comp
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "</section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "</section><section class=\"mt-10\" aria-labelledby=\"your-sessions\"><h2 id=\"your-sessions\" class=\"text-lg font-semibold\">Sessions</h2><p class=\"mt-2 text-sm text-stone-600\">Signed in on a device you no longer use? End every session of your account, this one included.</p><form method=\"post\" action=\"/logout/everywhere\" class=\"mt-3\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = csrfField(p.CSRFToken).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<button type=\"submit\" class=\"rounded-md border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-100\">Log out everywhere</button></form></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

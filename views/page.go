@@ -28,6 +28,8 @@ type Page struct {
 // AssetURLs are the URLs of the embedded assets, with content hashes in them.
 type AssetURLs struct {
 	CSS, HTMX, JS string
+	// Icon is the SVG icon; browsers that cannot use it take /favicon.ico.
+	Icon string
 }
 
 // SignedIn reports whether the page is rendered for a logged-in user.

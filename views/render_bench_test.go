@@ -19,7 +19,7 @@ import (
 
 func benchPage(signedIn bool) views.Page {
 	p := views.Page{Title: "Products", Path: "/products",
-		Assets: views.AssetURLs{CSS: "/assets/app.0123abcd.css", HTMX: "/assets/htmx.0123abcd.js", JS: "/assets/app.0123abcd.js"}}
+		Assets: views.AssetURLs{CSS: "/assets/app.0123abcd.css", HTMX: "/assets/htmx.0123abcd.js", JS: "/assets/app.0123abcd.js", Icon: "/assets/icon.0123abcd.svg"}}
 	if signedIn {
 		p.UserEmail, p.CSRFToken = "bench@example.com", strings.Repeat("t", 43)
 	}

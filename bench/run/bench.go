@@ -200,22 +200,22 @@ func (b *bench) runOnce(ctx context.Context, sc scenario, d time.Duration, measu
 	}, nil
 }
 
-// loginPool fetches enough pre-sessions for one login run of length d: twice
+// loginPool fetches enough login forms for one login run of length d: twice
 // what the hash allows on all cores, plus a margin.
 func (b *bench) loginPool(d time.Duration) (string, error) {
 	cores := float64(b.o.gomaxprocs)
 	n := int(2*cores*d.Seconds()/b.hash.Seconds()) + 50
 	b.loginPoolSize = n
-	pool := make([]preSession, 0, n)
+	pool := make([]loginForm, 0, n)
 	for range n {
-		ps, err := b.cl.preSession()
+		ps, err := b.cl.loginForm()
 		if err != nil {
 			return "", err
 		}
 		pool = append(pool, ps)
 	}
 	path := filepath.Join(b.o.work, "login-pool.lua")
-	return path, writeLoginPool(path, "sid", pool)
+	return path, writeLoginPool(path, guestCookie, pool)
 }
 
 // redisKeys counts the app's keys (its prefix only).
@@ -355,7 +355,7 @@ func (b *bench) report() string {
 	fmt.Fprintf(&sb, "\nLogin (e): one argon2id verify (m=19 MiB, t=2, p=1, the app's parameters) costs %s of CPU (%s wall) "+
 		"(median over rounds; 9 verifies timed in the harness just before (e), CPU from its rusage); %.0f µs of app CPU per login above. "+
 		"The ceiling is GOMAXPROCS / hash time = %d / %s = %.1f logins/s; efficiency is computed per round against that round's hash time. "+
-		"Each login uses its own pre-session (GET /login beforehand, %d per run), because a successful login destroys it and rotates the id.\n",
+		"Each login posts its own login form (GET /login beforehand, %d per run; the forms store nothing on the server).\n",
 		ms(time.Duration(median(hashes))), ms(time.Duration(median(walls))), median(b.pick("e", func(m measurement) float64 { return m.appUS })),
 		b.o.gomaxprocs, ms(time.Duration(median(hashes))), b.loginCeiling(), b.loginPoolSize)
 	var guests []string

@@ -54,50 +54,56 @@ func (c *client) waitReady(ctx context.Context, exited <-chan struct{}) error {
 
 var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-// preSession is a guest session from GET /login: its cookie and its form token.
-type preSession struct{ id, token string }
+// guestCookie holds a guest's login form token (COOKIE_SECURE=false here); the
+// login form stores nothing on the server.
+const guestCookie = "guest"
 
-func (c *client) preSession() (preSession, error) {
+// loginForm is a guest's login form from GET /login: its cookie and its form token.
+type loginForm struct{ id, token string }
+
+func (c *client) loginForm() (loginForm, error) {
 	resp, err := c.http.Get(c.base + "/login")
 	if err != nil {
-		return preSession{}, err
+		return loginForm{}, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return preSession{}, err
+		return loginForm{}, err
 	}
 	m := csrfField.FindSubmatch(body)
-	id := c.sessionCookie(resp)
+	id := cookieValue(resp, guestCookie)
 	if resp.StatusCode != http.StatusOK || m == nil || id == "" {
-		return preSession{}, fmt.Errorf("GET /login: status %d, no session cookie or token", resp.StatusCode)
+		return loginForm{}, fmt.Errorf("GET /login: status %d, no guest form cookie or token", resp.StatusCode)
 	}
-	return preSession{id: id, token: string(m[1])}, nil
+	return loginForm{id: id, token: string(m[1])}, nil
 }
 
-func (c *client) sessionCookie(resp *http.Response) string {
+func (c *client) sessionCookie(resp *http.Response) string { return cookieValue(resp, c.cookie) }
+
+func cookieValue(resp *http.Response, name string) string {
 	for _, ck := range resp.Cookies() {
-		if ck.Name == c.cookie && ck.Value != "" {
+		if ck.Name == name && ck.Value != "" {
 			return ck.Value
 		}
 	}
 	return ""
 }
 
-// loginBody is the urlencoded form of a valid login with the pre-session's token.
-func loginBody(ps preSession) string {
+// loginBody is the urlencoded form of a valid login with the login form's token.
+func loginBody(ps loginForm) string {
 	return url.Values{"email": {benchEmail}, "password": {benchPass}, "_csrf": {ps.token}}.Encode()
 }
 
 // login signs the known user in and returns the signed-in session's id.
 func (c *client) login() (string, error) {
-	ps, err := c.preSession()
+	ps, err := c.loginForm()
 	if err != nil {
 		return "", err
 	}
 	req, _ := http.NewRequest(http.MethodPost, c.base+"/login", strings.NewReader(loginBody(ps)))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Cookie", c.cookie+"="+ps.id)
+	req.Header.Set("Cookie", guestCookie+"="+ps.id)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return "", err

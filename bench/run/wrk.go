@@ -154,8 +154,8 @@ func perRequest(ticks, requests int64) float64 {
 	return float64(ticks) * 1e6 / clockTick / float64(requests)
 }
 
-// writeLoginPool writes the pre-sessions for one login run as a Lua table.
-func writeLoginPool(path, cookie string, pool []preSession) error {
+// writeLoginPool writes the login forms for one login run as a Lua table.
+func writeLoginPool(path, cookie string, pool []loginForm) error {
 	var b bytes.Buffer
 	w := bufio.NewWriter(&b)
 	fmt.Fprintf(w, "return {\n")

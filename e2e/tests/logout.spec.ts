@@ -96,3 +96,53 @@ test("after logout, Back shows no account page or signed-in nav, and /account se
   await expect(page.getByRole("heading", { level: 1, name: "Log in" })).toBeVisible();
   await expectSignedOutNav(page);
 });
+
+// Issue 8, item 7: logging out in one tab, then in another that still shows the
+// signed-in nav: the second "Log out" succeeds the same way (htmx swap, URL /),
+// instead of a 403 with the nav still signed in.
+test("Log out in a second tab after logging out in the first ends on the signed-out page too", async ({ page, context }) => {
+  const email = await signUp(page);
+  const other = await context.newPage();
+  await other.goto("/account");
+  await expectSignedInNav(other, email);
+
+  await mainNav(page).getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL("/");
+  await expectSignedOutNav(page);
+
+  // The other tab still shows the signed-in page; its Log out must work.
+  await expectSignedInNav(other, email);
+  await markDocument(other);
+  const logout = other.waitForResponse((r) => r.url().endsWith("/logout") && r.request().method() === "POST");
+  await mainNav(other).getByRole("button", { name: "Log out" }).click();
+  expect((await logout).status(), "the stale tab's logout is a redirect, not a 403").toBe(303);
+  await expect(other).toHaveURL("/");
+  await expectSignedOutNav(other);
+  await expect(other.getByRole("status")).toContainText("You are logged out.");
+  await expect(other.getByRole("heading", { level: 1, name: "Products" })).toBeVisible();
+  expect(await marker(other), "swapped by htmx, not reloaded").toBe(1);
+  await expect(other.getByText(email)).toHaveCount(0);
+});
+
+// Issue 9: "Log out everywhere" on the account page ends every session of the
+// account, in this browser and in any other.
+test("Log out everywhere ends the sessions of every browser", async ({ page, browser }) => {
+  const email = await signUp(page);
+  const elsewhere = await browser.newContext();
+  const phone = await elsewhere.newPage();
+  await phone.goto("/login");
+  await submitLogIn(phone, email);
+  await expectSignedInNav(phone, email);
+
+  await mainNav(page).getByRole("link", { name: "Account" }).click();
+  await page.getByRole("button", { name: "Log out everywhere" }).click();
+  await expect(page).toHaveURL("/");
+  await expectSignedOutNav(page);
+  await expect(page.getByRole("status")).toContainText("You are logged out on every device.");
+
+  await phone.reload();
+  await expectSignedOutNav(phone);
+  await phone.goto("/account");
+  await expect(phone).toHaveURL("/login");
+  await elsewhere.close();
+});

@@ -53,6 +53,31 @@ type app struct {
 // the defaults, and returns once it serves pages (migrations applied).
 func startApp(t *testing.T, b backends, env map[string]string) *app {
 	t.Helper()
+	a := listeningApp(t, b, env)
+	a.waitServing()
+	return a
+}
+
+// listeningApp is startApp without waiting for the pages: it returns once the
+// process listens, whatever the state of its database.
+func listeningApp(t *testing.T, b backends, env map[string]string) *app {
+	t.Helper()
+	a, listening := launchApp(t, b, env)
+	select {
+	case a.addr = <-listening:
+	case <-a.done:
+		t.Fatalf("storefront exited at start-up: %v\n%s", a.err, a.logs.tail(30))
+	case <-time.After(20 * time.Second):
+		t.Fatalf("storefront did not log its address in 20 s\n%s", a.logs.tail(30))
+	}
+	a.base = "http://" + a.addr
+	return a
+}
+
+// launchApp starts the process and returns it with the channel its address
+// arrives on once it listens; a.done closes when it exits.
+func launchApp(t *testing.T, b backends, env map[string]string) (*app, <-chan string) {
+	t.Helper()
 	vars := map[string]string{
 		"ADDR":         "127.0.0.1:0",
 		"APP_ENV":      "production",
@@ -60,6 +85,8 @@ func startApp(t *testing.T, b backends, env map[string]string) *app {
 		"REDIS_URL":    b.RedisURL,
 		"REDIS_PREFIX": b.RedisPrefix,
 		"LOG_LEVEL":    "info",
+		// The file store's default is ./data, here the package directory.
+		"DATA_DIR": t.TempDir(),
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -107,16 +134,7 @@ func startApp(t *testing.T, b backends, env map[string]string) *app {
 			t.Logf("storefront %s log:\n%s", a.addr, logs.tail(60))
 		}
 	})
-	select {
-	case a.addr = <-listening:
-	case <-a.done:
-		t.Fatalf("storefront exited at start-up: %v\n%s", a.err, logs.tail(30))
-	case <-time.After(20 * time.Second):
-		t.Fatalf("storefront did not log its address in 20 s\n%s", logs.tail(30))
-	}
-	a.base = "http://" + a.addr
-	a.waitServing()
-	return a
+	return a, listening
 }
 
 // waitServing polls the home page until it answers 200 (the schema is migrated

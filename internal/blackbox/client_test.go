@@ -15,8 +15,12 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
-// sessionCookie is the session cookie's name in production (COOKIE_SECURE on).
-const sessionCookie = "__Host-sid"
+// sessionCookie is the session cookie's name in production (COOKIE_SECURE on);
+// guestCookie holds a guest's form token and after-login page.
+const (
+	sessionCookie = "__Host-sid"
+	guestCookie   = "__Host-guest"
+)
 
 // client is a browser-like HTTP client that keeps its cookies itself (no jar: a
 // jar would drop Secure cookies over http:// and could not replay stale ones), never
@@ -49,6 +53,18 @@ func newClientFrom(t *testing.T, base, localIP string) *client {
 		cookies: map[string]string{},
 		header:  http.Header{},
 	}
+}
+
+// clone is another browser tab of the same browser, from now on: the same
+// cookies and token, kept apart from the original's.
+func (c *client) clone() *client {
+	d := *c
+	d.cookies = make(map[string]string, len(c.cookies))
+	for k, v := range c.cookies {
+		d.cookies[k] = v
+	}
+	d.header = c.header.Clone()
+	return &d
 }
 
 // response is what a request got back, read in full.
@@ -86,11 +102,7 @@ func (c *client) try(method, path string, body io.Reader, hdr http.Header) (*res
 		req.Header[k] = v
 	}
 	if len(c.cookies) > 0 && req.Header.Get("Cookie") == "" {
-		var parts []string
-		for k, v := range c.cookies {
-			parts = append(parts, k+"="+v)
-		}
-		req.Header.Set("Cookie", strings.Join(parts, "; "))
+		req.Header.Set("Cookie", c.cookieHeader())
 	}
 	if h := req.Header.Get("Host"); h != "" { // Go sends req.Host, not a Host header
 		req.Host = h
@@ -143,6 +155,16 @@ func (c *client) postWithToken(path string, form url.Values) *response {
 }
 
 func (c *client) session() string { return c.cookies[sessionCookie] }
+
+// cookieHeader is the Cookie header the client sends: every cookie it holds (the
+// session, a guest form's token, a flash), as a browser would.
+func (c *client) cookieHeader() string {
+	var parts []string
+	for k, v := range c.cookies {
+		parts = append(parts, k+"="+v)
+	}
+	return strings.Join(parts, "; ")
+}
 
 // loginAttempt loads the login page (for its token) and submits the form.
 func (c *client) loginAttempt(email, password string) *response {

@@ -28,6 +28,7 @@ func TestCSRF(t *testing.T) {
 	routes := []route{
 		{"/products", true, url.Values{"name": {"Forged"}, "description": {"x"}, "price": {"1.00"}}},
 		{"/logout", true, url.Values{}},
+		{"/logout/everywhere", true, url.Values{}},
 		{"/login", false, url.Values{"email": {email}, "password": {testPassword}}},
 		{"/signup", false, url.Values{"email": {"forged" + randomHex(4) + "@example.com"}, "password": {testPassword}}},
 	}

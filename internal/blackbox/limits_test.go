@@ -29,7 +29,7 @@ func TestRequestLimits(t *testing.T) {
 		c := newClient(t, a)
 		c.get("/login")
 		for _, path := range []string{"/login", "/signup", "/products", "/logout"} {
-			res := rawResponse(t, a.addr, "POST "+path+" HTTP/1.1\r\nHost: "+a.addr+"\r\nCookie: "+sessionCookie+"="+c.session()+
+			res := rawResponse(t, a.addr, "POST "+path+" HTTP/1.1\r\nHost: "+a.addr+"\r\nCookie: "+c.cookieHeader()+
 				"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "+strconv.Itoa(1<<20+1)+"\r\n\r\n")
 			if res.Status != http.StatusRequestEntityTooLarge {
 				t.Errorf("POST %s with 1 MiB + 1 byte: %d, want 413", path, res.Status)

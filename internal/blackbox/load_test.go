@@ -83,10 +83,12 @@ func TestLoad(t *testing.T) {
 		}()
 	}
 	// Meanwhile, watch the database pool.
-	maxConns := 0
+	maxConns, maxJobConns := 0, 0
 	for ctx.Err() == nil {
-		n := countRows(t, db, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+		n := countRows(t, db, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'storefront'`)
 		maxConns = max(maxConns, n)
+		n = countRows(t, db, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'storefront-jobs'`)
+		maxJobConns = max(maxJobConns, n)
 		select {
 		case <-ctx.Done():
 		case <-time.After(200 * time.Millisecond):
@@ -103,7 +105,10 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("no responses under load")
 	}
 	if bound := 4 * runtime.GOMAXPROCS(0); maxConns > bound {
-		t.Errorf("app held %d database connections, pool bound is %d", maxConns, bound)
+		t.Errorf("app held %d database connections for pages, pool bound is %d", maxConns, bound)
+	}
+	if bound := 4; maxJobConns > bound { // the job runner's own pool (services.jobsPoolConns)
+		t.Errorf("app held %d database connections for jobs, pool bound is %d", maxJobConns, bound)
 	}
 	if writeFailures.Load() > 0 {
 		t.Errorf("%d product creations failed under load", writeFailures.Load())

@@ -1,14 +1,11 @@
 package blackbox
 
 import (
-	"context"
-	"encoding/json"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // nextAttacks are ?next= values that must never take a user off the shop (the
@@ -117,7 +114,7 @@ func TestLoginNeverRedirectsOffSite(t *testing.T) {
 	c = newClient(t, a)
 	c.get("/login")
 	raw := rawResponse(t, a.addr, "GET http://evil.example/account HTTP/1.1\r\nHost: evil.example\r\n"+
-		"Cookie: "+sessionCookie+"="+c.session()+"\r\nConnection: close\r\n\r\n")
+		"Cookie: "+c.cookieHeader()+"\r\nConnection: close\r\n\r\n")
 	status, loc := raw.Status, raw.location()
 	if status != http.StatusSeeOther {
 		t.Errorf("absolute-form GET: status %d, want 303", status)
@@ -128,49 +125,93 @@ func TestLoginNeverRedirectsOffSite(t *testing.T) {
 	t.Logf("absolute-form request target: redirected to %q, then after login to %q", loc, r.location())
 }
 
-// The after-login page is judged when it is stored and again when it is used:
-// no attack value reaches the session, and a value that got into storage some
-// other way (an older version, a tampered store) is still refused at login.
+// The after-login page is judged when it is remembered and again when it is
+// used: no attack value reaches the guest form cookie, and a value that got there
+// some other way (the cookie is the client's to edit) is still refused at login.
 func TestAfterLoginPageJudgedOnStoreAndUse(t *testing.T) {
 	t.Parallel()
-	b := sharedBackends(t)
-	a := startApp(t, b, nil)
-	rdb := openRedis(t, b.RedisURL)
+	a := startApp(t, sharedBackends(t), map[string]string{"LOGIN_IP_LIMIT": "1000/3m"})
 	_, email := newUser(t, a)
-	ctx := context.Background()
-	stored := func(c *client) map[string]any {
-		t.Helper()
-		raw, err := rdb.Get(ctx, b.RedisPrefix+"session:"+c.session()).Bytes()
-		if err != nil {
-			t.Fatalf("read session: %v", err)
-		}
-		var m map[string]any
-		if err := json.Unmarshal(raw, &m); err != nil {
-			t.Fatalf("session %s: %v", raw, err)
-		}
-		return m
-	}
 
-	for _, attack := range nextAttacks {
+	for _, attack := range append(nextAttacks, notPages...) {
 		c := newClient(t, a)
 		c.get("/login?next=" + url.QueryEscape(attack))
-		if next, _ := stored(c)["next"].(string); next != "" {
-			t.Errorf("next=%.40q: stored %q in the session", attack, next)
+		if next := guestNext(t, c); next != "" {
+			t.Errorf("next=%.40q: remembered %q", attack, next)
 		}
 	}
 
-	for _, planted := range []string{"//evil.example", "https://evil.example/", `/\evil.example`, "/%09/evil.example", "javascript:alert(1)"} {
+	for _, planted := range append([]string{"//evil.example", "https://evil.example/", `/\evil.example`, "/%09/evil.example", "javascript:alert(1)"}, notPages...) {
 		c := newClient(t, a)
 		c.get("/login")
-		sess := stored(c)
-		sess["next"] = planted
-		raw, _ := json.Marshal(sess)
-		if err := rdb.SetArgs(ctx, b.RedisPrefix+"session:"+c.session(), raw, redis.SetArgs{KeepTTL: true}).Err(); err != nil {
-			t.Fatal(err)
-		}
+		token, _, _ := strings.Cut(c.cookies[guestCookie], ".")
+		c.cookies[guestCookie] = token + "." + base64.RawURLEncoding.EncodeToString([]byte(planted))
 		r := c.postWithToken("/login", url.Values{"email": {email}, "password": {testPassword}})
 		if r.Status != http.StatusSeeOther || r.location() != "/products" {
 			t.Errorf("planted after-login page %q: %d %q, want 303 /products", planted, r.Status, r.location())
 		}
 	}
+}
+
+// notPages are local paths that no GET route serves: issue 8, item 19 (the
+// after-login page must be a page of the app, not /logout).
+var notPages = []string{"/logout", "/logout?x=1", "/logout/everywhere", "/no-such-page", "/products/1/edit", "/account/x",
+	"/Account", "/account/"} // the router is case-sensitive and strict about trailing slashes
+
+// Issue 8, item 19: only paths the router serves for GET become the after-login
+// page, whether they come from ?next= or from a protected page; real pages do,
+// query and all.
+func TestAfterLoginPageIsAGetPage(t *testing.T) {
+	t.Parallel()
+	a := startApp(t, sharedBackends(t), map[string]string{"LOGIN_IP_LIMIT": "1000/3m"})
+	_, email := newUser(t, a)
+	login := func(c *client) string {
+		t.Helper()
+		r := c.postWithToken("/login", url.Values{"email": {email}, "password": {testPassword}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("POST /login: %d", r.Status)
+		}
+		return r.location()
+	}
+	for _, next := range notPages {
+		c := newClient(t, a)
+		c.get("/login?next=" + url.QueryEscape(next))
+		if got := login(c); got != "/products" {
+			t.Errorf("?next=%s: after login %q, want /products", next, got)
+		}
+		// Signed in, the login page applies the same rule.
+		if r := c.get("/login?next=" + url.QueryEscape(next)); r.location() != "/products" {
+			t.Errorf("signed in, /login?next=%s: %q, want /products", next, r.location())
+		}
+	}
+	for next, want := range map[string]string{
+		"/account?tab=products": "/account?tab=products", "/products/5": "/products/5", "/products?page=2": "/products?page=2",
+		"/": "/", "/products/new": "/products/new",
+	} {
+		c := newClient(t, a)
+		c.get("/login?next=" + url.QueryEscape(next))
+		if got := login(c); got != want {
+			t.Errorf("?next=%s: after login %q, want %q", next, got, want)
+		}
+	}
+	// A protected page is remembered too (through the guest form cookie).
+	c := newClient(t, a)
+	if r := c.get("/products/new?draft=1"); r.Status != http.StatusSeeOther || r.location() != "/login" {
+		t.Fatalf("guest GET /products/new: %d %q", r.Status, r.location())
+	}
+	c.get("/login")
+	if got := login(c); got != "/products/new?draft=1" {
+		t.Errorf("after login from a protected page: %q", got)
+	}
+}
+
+// guestNext is the after-login page a client's guest form cookie holds.
+func guestNext(t *testing.T, c *client) string {
+	t.Helper()
+	_, enc, _ := strings.Cut(c.cookies[guestCookie], ".")
+	raw, err := base64.RawURLEncoding.DecodeString(enc)
+	if err != nil {
+		t.Fatalf("guest cookie %q: %v", c.cookies[guestCookie], err)
+	}
+	return string(raw)
 }

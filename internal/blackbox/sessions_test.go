@@ -9,7 +9,9 @@ import (
 	"time"
 )
 
-// Guests browsing the catalogue get no cookie and cost no Redis key.
+// Guests cost no Redis key: not while browsing the catalogue (and no cookie
+// either), and not on the log-in and sign-up forms or a protected page, whose
+// form token lives in a cookie of the guest's own (issue 8, item 5).
 func TestAnonymousBrowsingWritesNoSession(t *testing.T) {
 	t.Parallel()
 	b := sharedBackends(t)
@@ -27,13 +29,22 @@ func TestAnonymousBrowsingWritesNoSession(t *testing.T) {
 			t.Errorf("GET %s set cookies %q for a guest", path, sc)
 		}
 	}
-	if after := redisKeys(t, rdb, b.RedisPrefix); len(after) != len(before) {
-		t.Errorf("guest browsing wrote Redis keys: before %v, after %v", before, after)
+	for _, path := range []string{"/login", "/signup", "/account", "/products/new", "/login?next=%2Faccount"} {
+		r := newClient(t, a).get(path)
+		if r.Status >= 400 {
+			t.Errorf("GET %s: %d", path, r.Status)
+		}
+		if strings.Contains(strings.Join(r.Header.Values("Set-Cookie"), "\n"), sessionCookie) {
+			t.Errorf("GET %s gave a guest a session cookie", path)
+		}
 	}
-	// The control: the login page does need a pre-session, so counting works.
-	c.get("/login")
-	if after := redisKeys(t, rdb, b.RedisPrefix); len(after) != len(before)+1 {
-		t.Errorf("GET /login: Redis keys %v, want one more than %v", after, before)
+	if after := redisKeys(t, rdb, b.RedisPrefix); len(after) != len(before) {
+		t.Errorf("guests wrote Redis keys: before %v, after %v", before, after)
+	}
+	// The control: signing in does store a session (and its user's index), so counting works.
+	newUser(t, a)
+	if after := redisKeys(t, rdb, b.RedisPrefix+"session:"); len(after) != 1 {
+		t.Errorf("sign-up: session keys %v, want one", after)
 	}
 }
 
@@ -41,10 +52,12 @@ func TestAnonymousBrowsingWritesNoSession(t *testing.T) {
 func TestSessionIDsAndCookie(t *testing.T) {
 	t.Parallel()
 	a := startApp(t, sharedBackends(t), nil)
+	_, email := newUser(t, a)
 	seen := map[string]bool{}
 	for i := 0; i < 20; i++ {
 		c := newClient(t, a)
-		r := c.get("/login")
+		c.get("/login")
+		r := c.postWithToken("/login", url.Values{"email": {email}, "password": {testPassword}})
 		id := c.session()
 		raw, err := base64.RawURLEncoding.DecodeString(id)
 		if err != nil || len(raw)*8 < 128 {
@@ -86,22 +99,24 @@ func TestClientMadeSessionIDNotAdopted(t *testing.T) {
 		}
 		c.cookies[sessionCookie] = id
 		c.get("/login")
-		if got := c.session(); got == id || got == "" {
-			t.Errorf("made-up id %.20q: the login page kept it (cookie now %.20q)", id, got)
+		if got := c.session(); got != "" {
+			t.Errorf("made-up id %.20q: the login page kept a session cookie %.20q", id, got)
 		}
 		if redisExists(t, rdb, b.RedisPrefix+"session:"+id) {
 			t.Errorf("made-up id %.20q was stored in Redis", id)
 		}
-		// Logging in through the made-up id's page ends on a new id as well.
+		// Logging in from there ends on a new id.
+		c.cookies[sessionCookie] = id
 		c.login(email, testPassword)
-		if c.session() == id {
-			t.Errorf("made-up id %.20q adopted at login", id)
+		if c.session() == id || c.session() == "" {
+			t.Errorf("made-up id %.20q adopted at login (cookie now %.20q)", id, c.session())
 		}
 	}
 }
 
-// Login issues a new id and token and kills the old id; logout kills the session
-// on the server, so a replayed cookie is worthless (WSTG-SESS-03, WSTG-SESS-06).
+// Login issues a new id and token and kills the id it replaces; logout kills the
+// session on the server, so a replayed cookie is worthless (WSTG-SESS-03,
+// WSTG-SESS-06).
 func TestOldSessionIDsDieAtLoginAndLogout(t *testing.T) {
 	t.Parallel()
 	b := sharedBackends(t)
@@ -111,29 +126,39 @@ func TestOldSessionIDsDieAtLoginAndLogout(t *testing.T) {
 
 	c := newClient(t, a)
 	c.get("/login")
-	preID, preToken := c.session(), c.csrf
-	if preID == "" || preToken == "" {
-		t.Fatalf("login page gave no session (%q) or token (%q)", preID, preToken)
+	guestToken := c.csrf
+	if guestToken == "" || c.cookies[guestCookie] == "" {
+		t.Fatalf("login page gave no form token (%q) or guest cookie", guestToken)
 	}
 	c.login(email, testPassword)
-	r := c.get("/account")
-	if r.Status != http.StatusOK {
+	if r := c.get("/account"); r.Status != http.StatusOK {
 		t.Fatalf("GET /account after login: %d", r.Status)
 	}
+	firstID, firstToken := c.session(), c.csrf
+	if firstToken == guestToken {
+		t.Errorf("the guest form token became the session's CSRF token")
+	}
+	// Logging in again over a live session (from a login form still open) replaces it.
+	if r := c.post("/login", url.Values{"_csrf": {guestToken}, "email": {email}, "password": {testPassword}}, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("second login: %d", r.Status)
+	}
+	if r := c.get("/account"); r.Status != http.StatusOK {
+		t.Fatalf("GET /account after the second login: %d", r.Status)
+	}
 	userID, userToken := c.session(), c.csrf
-	if userID == preID {
+	if userID == firstID {
 		t.Fatalf("session id not rotated at login")
 	}
-	if userToken == preToken {
+	if userToken == firstToken {
 		t.Errorf("CSRF token not rotated at login")
 	}
-	if redisExists(t, rdb, b.RedisPrefix+"session:"+preID) {
-		t.Errorf("pre-login session still in Redis after login")
+	if redisExists(t, rdb, b.RedisPrefix+"session:"+firstID) {
+		t.Errorf("the replaced session is still in Redis after login")
 	}
 	old := newClient(t, a)
-	old.cookies[sessionCookie] = preID
+	old.cookies[sessionCookie] = firstID
 	if r := old.get("/account"); r.Status != http.StatusSeeOther || r.location() != "/login" {
-		t.Errorf("replayed pre-login id: GET /account %d %q, want 303 /login", r.Status, r.location())
+		t.Errorf("replayed replaced id: GET /account %d %q, want 303 /login", r.Status, r.location())
 	}
 
 	if r := c.postWithToken("/logout", nil); r.Status != http.StatusSeeOther || r.location() != "/" {

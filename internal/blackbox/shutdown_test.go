@@ -146,7 +146,7 @@ func sendHalf(t *testing.T, a *app, c *client, path string, form url.Values) *ha
 	t.Cleanup(func() { conn.Close() })
 	_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
 	half := len(body) / 2
-	if _, err := io.WriteString(conn, "POST "+path+" HTTP/1.1\r\nHost: "+a.addr+"\r\nCookie: "+sessionCookie+"="+c.session()+
+	if _, err := io.WriteString(conn, "POST "+path+" HTTP/1.1\r\nHost: "+a.addr+"\r\nCookie: "+c.cookieHeader()+
 		"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body[:half]); err != nil {
 		t.Fatal(err)
 	}

@@ -160,7 +160,8 @@ func (p *process) waitReady(ctx context.Context, check func(context.Context) err
 func (p *process) exitError() error {
 	tail := p.logTail()
 	err := fmt.Errorf("server exited before accepting connections (%v); log %s ends with:\n%s", p.err, p.logPath, tail)
-	if strings.Contains(tail, "Address already in use") {
+	// PostgreSQL and Redis say "Address already in use", Go servers "address already in use".
+	if strings.Contains(strings.ToLower(tail), "address already in use") {
 		return fmt.Errorf("%w: %w", errPortInUse, err)
 	}
 	return err

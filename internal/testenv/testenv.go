@@ -2,7 +2,8 @@
 // PostgreSQL databases and Redis key prefixes, using TEST_DATABASE_URL and
 // TEST_REDIS_URL, else servers on the usual local ports, else throwaway servers it
 // starts itself. It also starts private servers for tests that stop, restart or
-// freeze them.
+// freeze them, and the doubles of outside services (Mailpit for SMTP, versitygw
+// for S3, stripe-mock for Stripe), built from tools/go.mod (see tools.go).
 package testenv
 
 import (
@@ -27,6 +28,18 @@ var (
 	sharedRedisOnce sync.Once
 	sharedRedis     *redisBackend
 	sharedRedisErr  error
+
+	sharedMailpitOnce sync.Once
+	sharedMailpit     *mailpitServer
+	sharedMailpitErr  error
+
+	sharedS3Once sync.Once
+	sharedS3     *s3Server
+	sharedS3Err  error
+
+	sharedStripeOnce sync.Once
+	sharedStripe     *stripeMockServer
+	sharedStripeErr  error
 )
 
 // Main runs the tests, then stops the throwaway servers this process started, and
@@ -54,6 +67,15 @@ func stopShared() error {
 	}
 	if sharedRedis != nil {
 		errs = append(errs, sharedRedis.close())
+	}
+	if sharedMailpit != nil {
+		errs = append(errs, sharedMailpit.destroy())
+	}
+	if sharedS3 != nil {
+		errs = append(errs, sharedS3.destroy())
+	}
+	if sharedStripe != nil {
+		errs = append(errs, sharedStripe.destroy())
 	}
 	return errors.Join(errs...)
 }

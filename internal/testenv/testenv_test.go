@@ -343,7 +343,7 @@ func TestFindHonoursTestURLs(t *testing.T) {
 func TestAcquireAndClose(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	env, err := Acquire(ctx, t.Logf)
+	env, err := Acquire(ctx, t.Logf, Extras{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,9 @@
 package migrations
 
-import "github.com/uptrace/bun/migrate"
-
 // catalog_version is one row whose number every product write increments in its
 // own transaction. Cached catalogue pages are valid only under the number they
 // were made with, so every app instance sharing the database sees a write at once.
-func registerCreateCatalogVersion(m *migrate.Migrations) error {
+func createCatalogVersion() Migration {
 	create := []string{
 		`CREATE TABLE catalog_version (
 			id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -13,6 +11,5 @@ func registerCreateCatalogVersion(m *migrate.Migrations) error {
 		)`,
 		`INSERT INTO catalog_version (id, version) VALUES (1, 1)`,
 	}
-	drop := []string{`DROP TABLE catalog_version`}
-	return m.Register(run(statements{"pg": create, "sqlite": create}), run(statements{"pg": drop, "sqlite": drop}))
+	return Migration{Name: "20261122000003", Comment: "create_catalog_version", Statements: map[string][]string{"pg": create, "sqlite": create}}
 }

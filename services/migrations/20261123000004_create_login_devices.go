@@ -1,11 +1,9 @@
 package migrations
 
-import "github.com/uptrace/bun/migrate"
-
 // login_devices are the browsers that have logged in to an account (services.Devices):
 // the SHA-256 of each browser's token, never the token, and when it was issued.
-func registerCreateLoginDevices(m *migrate.Migrations) error {
-	return m.Register(run(statements{
+func createLoginDevices() Migration {
+	return Migration{Name: "20261123000004", Comment: "create_login_devices", Statements: map[string][]string{
 		"pg": {
 			`CREATE TABLE login_devices (
 				id TEXT PRIMARY KEY CHECK (char_length(id) = 64),
@@ -22,8 +20,5 @@ func registerCreateLoginDevices(m *migrate.Migrations) error {
 			)`,
 			`CREATE INDEX login_devices_user_newest_idx ON login_devices (user_id, created_at DESC)`,
 		},
-	}), run(statements{
-		"pg":     {`DROP TABLE login_devices`},
-		"sqlite": {`DROP TABLE login_devices`},
-	}))
+	}}
 }

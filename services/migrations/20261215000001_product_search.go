@@ -1,7 +1,5 @@
 package migrations
 
-import "github.com/uptrace/bun/migrate"
-
 // Product search (services/search*.go); existing products are indexed here too.
 //
 // Words are found by full-text search: stemmed, name weighing more than
@@ -28,8 +26,8 @@ import "github.com/uptrace/bun/migrate"
 // 'english' keeps them) for the search, and products_name_words (no stemming)
 // whose fts5vocab table products_name_vocab is the vocabulary of names; the
 // search compares typed words with it in Go (models.WordSimilarity).
-func registerProductSearch(m *migrate.Migrations) error {
-	return m.Register(run(statements{
+func productSearch() Migration {
+	return Migration{Name: "20261215000001", Comment: "product_search", Statements: map[string][]string{
 		"pg": {
 			`DO $$
 			BEGIN
@@ -111,24 +109,5 @@ func registerProductSearch(m *migrate.Migrations) error {
 			`INSERT INTO products_name_words (products_name_words) VALUES ('rebuild')`,
 			`CREATE INDEX products_price_idx ON products (price_cents, id)`,
 		},
-	}), run(statements{
-		"pg": {
-			`DROP FUNCTION search_word_tsquery(TEXT)`,
-			`DROP TRIGGER products_search_words_update ON products`,
-			`DROP TRIGGER products_search_words_insert ON products`,
-			`DROP FUNCTION search_words_add()`,
-			`DROP TABLE search_words`,
-			`DROP INDEX products_price_idx`,
-			`ALTER TABLE products DROP COLUMN search`,
-		},
-		"sqlite": {
-			`DROP INDEX products_price_idx`,
-			`DROP TRIGGER products_search_update`,
-			`DROP TRIGGER products_search_delete`,
-			`DROP TRIGGER products_search_insert`,
-			`DROP TABLE products_name_vocab`,
-			`DROP TABLE products_name_words`,
-			`DROP TABLE products_fts`,
-		},
-	}))
+	}}
 }

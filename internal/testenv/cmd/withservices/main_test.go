@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"net"
+	"net/smtp"
 	"net/url"
 	"os"
 	"os/exec"
@@ -38,8 +40,14 @@ func services(t *testing.T) (pgAdminURL, redisURL string) {
 	return pg.URL("postgres"), rd.URL()
 }
 
+// withservices runs the command with no flags; withservicesArgs takes the whole
+// argument list, flags and "--" included.
 func withservices(args ...string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], append([]string{"--"}, args...)...)
+	return withservicesArgs(append([]string{"--"}, args...)...)
+}
+
+func withservicesArgs(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), runMainEnv+"=1")
 	cmd.Stderr = os.Stderr
 	return cmd
@@ -159,11 +167,75 @@ func databases(t *testing.T, adminURL string) []string {
 
 func TestCommandEnv(t *testing.T) {
 	env := &testenv.Env{DatabaseURL: "postgres://db", RedisURL: "redis://r", RedisPrefix: "p:"}
-	got := commandEnv([]string{
+	inherited := []string{
 		"PATH=/bin", "TEST_DATABASE_URL=x", "TEST_REDIS_URL=x", "DATABASE_URL=old", "REDIS_URL=old", "REDIS_PREFIX=old", "DATABASE_URL_EXTRA=kept",
-	}, env)
+		"SMTP_URL=smtps://real", "MAILPIT_API_URL=old", "BLOB_URL=s3://real", "AWS_ACCESS_KEY_ID=real", "AWS_SECRET_ACCESS_KEY=real",
+		"AWS_SESSION_TOKEN=real", "STRIPE_API_URL=https://real",
+	}
+	got := commandEnv(inherited, env)
 	want := []string{"PATH=/bin", "DATABASE_URL_EXTRA=kept", "DATABASE_URL=postgres://db", "REDIS_URL=redis://r", "REDIS_PREFIX=p:"}
 	if !slices.Equal(got, want) {
-		t.Errorf("got %q\nwant %q", got, want)
+		t.Errorf("without extras: got %q\nwant %q", got, want)
+	}
+
+	env.SMTPURL, env.MailpitAPIURL = "smtp://u:p@127.0.0.1:1", "http://127.0.0.1:2"
+	env.BlobURL, env.S3Credentials = "s3://b?endpoint=http://127.0.0.1:3", testenv.S3Credentials{AccessKeyID: "k", SecretAccessKey: "s"}
+	env.StripeAPIURL = "http://127.0.0.1:4"
+	got = commandEnv(inherited, env)
+	want = append(want, "SMTP_URL=smtp://u:p@127.0.0.1:1", "MAILPIT_API_URL=http://127.0.0.1:2",
+		"BLOB_URL=s3://b?endpoint=http://127.0.0.1:3", "AWS_ACCESS_KEY_ID=k", "AWS_SECRET_ACCESS_KEY=s", "STRIPE_API_URL=http://127.0.0.1:4")
+	if !slices.Equal(got, want) {
+		t.Errorf("with extras: got %q\nwant %q", got, want)
+	}
+}
+
+// With -mailpit the command gets a Mailpit that takes mail with the credentials
+// in SMTP_URL and shows it at MAILPIT_API_URL; the server is gone once
+// withservices exits.
+func TestMailpitFlag(t *testing.T) {
+	services(t)
+	cmd := withservicesArgs("-mailpit", "--", "sh", "-c", `
+		trap 'exit 0' TERM
+		echo "$SMTP_URL $MAILPIT_API_URL"
+		while :; do sleep 0.05; done`)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := strings.Fields(line)
+	if len(fields) != 2 || !strings.HasPrefix(fields[0], "smtp://") || !strings.HasPrefix(fields[1], "http://127.0.0.1:") {
+		t.Fatalf("command printed %q", line)
+	}
+	u, err := url.Parse(fields[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass, _ := u.User.Password()
+	const to = "withservices@example.com"
+	msg := "From: shop@example.com\r\nTo: " + to + "\r\nSubject: Through withservices\r\n\r\nHello.\r\n"
+	if err := smtp.SendMail(u.Host, smtp.PlainAuth("", u.User.Username(), pass, u.Hostname()), "shop@example.com", []string{to}, []byte(msg)); err != nil {
+		t.Fatal(err)
+	}
+	if got := testenv.WaitMail(t, fields[1], to); got.Subject != "Through withservices" {
+		t.Errorf("subject %q", got.Subject)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if got := exitCode(t, cmd.Wait()); got != 0 {
+		t.Errorf("exit code %d", got)
+	}
+	if c, err := net.Dial("tcp", u.Host); err == nil {
+		c.Close()
+		t.Errorf("Mailpit still listens on %s after withservices exited", u.Host)
 	}
 }
