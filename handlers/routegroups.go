@@ -19,7 +19,9 @@ import (
 // upload route may hold up to uploadBodyLimit, so the worst case is the number
 // of uploads in flight times 11 MiB (as many as there are connections: put a
 // connection limit in front of the shop, or stream the body, before uploads
-// become frequent).
+// become frequent). A multipart body of known length is parsed into its form
+// as it is read, so the file is held once: upload handlers take it with
+// c.FormFile, never c.Body(), which copies the body (Config.Immutable).
 const (
 	// pageBodyLimit is the largest body of every route but uploads: its forms
 	// are text.
