@@ -188,7 +188,7 @@ func newSite(deps Deps) (*site, error) {
 // finish ends the route table: a request that no route takes (an unknown path:
 // 404; a known path with another method: 405) passes the page middleware first,
 // so that its error page knows the visitor. Then the after-login rule learns the
-// GET routes and the body limits the upload routes, from the router itself.
+// GET routes from the router itself, and the server the upload routes' limits.
 func (s *site) finish() *fiber.App {
 	fallthroughStack := make([]any, len(s.pages.stack))
 	for i, h := range s.pages.stack {
