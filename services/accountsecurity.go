@@ -94,6 +94,12 @@ func (s *AccountSecurity) WithTx(tx bun.Tx) *AccountSecurity {
 	return &inTx
 }
 
+// PasswordResetTTL is how long a mailed password-reset link works.
+func (s *AccountSecurity) PasswordResetTTL() time.Duration { return s.cfg.PasswordResetTTL }
+
+// EmailChangeTTL is how long a mailed email-change link works.
+func (s *AccountSecurity) EmailChangeTTL() time.Duration { return s.cfg.EmailChangeTTL }
+
 // now is the clock in the precision both databases keep.
 func (s *AccountSecurity) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Microsecond) }
 
