@@ -68,7 +68,7 @@ func loginReason(next string) string {
 		return ""
 	}
 	switch strings.ToLower(strings.TrimSuffix(u.Path, "/")) {
-	case paths.Account:
+	case paths.Account, paths.AccountPassword, paths.AccountEmail, paths.AccountSessions:
 		return "Log in to see your account"
 	case paths.NewProduct:
 		return "Log in to start selling"
