@@ -4,12 +4,16 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/storefront/storefront/handlers"
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/services"
 )
 
 // secondSession signs email in from another browser.
@@ -193,4 +197,32 @@ func userID(t *testing.T, s *shop, email string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// A wrong current password counts like a failed login for the account, in the
+// same counters: a stolen session gets no more guesses through these forms
+// than through the login form.
+func TestCurrentPasswordIsThrottledLikeLogin(t *testing.T) {
+	rules := services.DefaultThrottleRules
+	rules.LoginPerAccount = services.ThrottleRule{Limit: 3, Window: time.Hour}
+	s := newShop(t, func(d *handlers.Deps) { d.Throttle = services.NewThrottle(services.NewMemoryCounter(), rules) })
+	c, email := s.signedIn()
+	c.get("/account/password")
+	for i := range 2 {
+		r := c.post("/account/password", url.Values{"current_password": {"wrong guess " + strconv.Itoa(i)}, "new_password": {"a brand new and long password"}})
+		expectStatus(t, r, http.StatusUnprocessableEntity)
+	}
+	c.get("/account/email")
+	expectStatus(t, c.post("/account/email", url.Values{"email": {"x-" + email}, "current_password": {"wrong guess 3"}}), http.StatusUnprocessableEntity)
+
+	r := c.post("/account/password", url.Values{"current_password": {testPassword}, "new_password": {"a brand new and long password"}})
+	expectStatus(t, r, http.StatusTooManyRequests)
+	if r.Header.Get("Retry-After") == "" || !strings.Contains(r.doc(t).Find(`[role="alert"]`).Text(), "Too many attempts") {
+		t.Fatalf("throttled change: Retry-After %q\n%.2000s", r.Header.Get("Retry-After"), r.body)
+	}
+	login := s.client()
+	login.get("/login")
+	if r := login.post("/login", url.Values{"email": {email}, "password": {testPassword}}); r.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("login after three wrong current passwords: %d, want 429 (the same counter)", r.StatusCode)
+	}
 }

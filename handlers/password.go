@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/storefront/storefront/models"
@@ -45,12 +46,11 @@ type passwordHandlers struct {
 
 func (h *passwordHandlers) forgotPage(c *fiber.Ctx) error {
 	h.openGuestForm(c, "")
-	return h.renderForgot(c, fiber.StatusOK, views.AuthForm{}, false)
+	return render(c, fiber.StatusOK, h.forgotForm(c, views.AuthForm{}, false))
 }
 
-func (h *passwordHandlers) renderForgot(c *fiber.Ctx, status int, f views.AuthForm, sent bool) error {
-	page := views.ForgotPasswordPage(h.page(c, "Reset your password"), f, sent, h.resets.PasswordResetTTL())
-	return render(c, status, page)
+func (h *passwordHandlers) forgotForm(c *fiber.Ctx, f views.AuthForm, sent bool) templ.Component {
+	return views.ForgotPasswordPage(h.page(c, "Reset your password"), f, sent, h.resets.PasswordResetTTL())
 }
 
 // forgot asks for a reset link. Whether or not the address has an account,
@@ -65,22 +65,20 @@ func (h *passwordHandlers) forgot(c *fiber.Ctx) error {
 	err := h.limiter.PasswordResetRequest(ctx, clientIP(c), email)
 	if models.ErrorCode(err) == models.ETHROTTLED {
 		h.auditThrottled(c, "password_forgot", err)
-		page := views.ForgotPasswordPage(h.page(c, "Reset your password"), views.AuthForm{Email: typed, Message: models.ErrorMessage(err)},
-			false, h.resets.PasswordResetTTL())
-		return renderThrottled(c, err, page)
+		return renderThrottled(c, err, h.forgotForm(c, views.AuthForm{Email: typed, Message: models.ErrorMessage(err)}, false))
 	}
 	if err != nil {
 		return err
 	}
 	err = h.resets.RequestPasswordReset(ctx, email)
 	if models.ErrorCode(err) == models.EINVALID {
-		return h.renderForgot(c, fiber.StatusUnprocessableEntity, views.AuthForm{Email: typed, Errors: views.ErrorsOf(err)}, false)
+		return render(c, fiber.StatusUnprocessableEntity, h.forgotForm(c, views.AuthForm{Email: typed, Errors: views.ErrorsOf(err)}, false))
 	}
 	if err != nil {
 		return err
 	}
 	h.audit(c, "password.reset.requested", slog.String("email_digest", emailDigest(email)))
-	return h.renderForgot(c, fiber.StatusOK, views.AuthForm{}, true)
+	return render(c, fiber.StatusOK, h.forgotForm(c, views.AuthForm{}, true))
 }
 
 // resetPage is a reset link's page: the new-password form, or the "expired or
@@ -99,8 +97,7 @@ func (h *passwordHandlers) resetPage(c *fiber.Ctx) error {
 }
 
 func (h *passwordHandlers) renderReset(c *fiber.Ctx, status int, email, token string, f views.AuthForm) error {
-	page := views.ResetPasswordPage(h.linkPage(c, "Choose a new password"), email, paths.PasswordReset(token), f)
-	return render(c, status, page)
+	return render(c, status, views.ResetPasswordPage(h.linkPage(c, "Choose a new password"), email, paths.PasswordReset(token), f))
 }
 
 func (h *passwordHandlers) resetLinkExpired(c *fiber.Ctx) error {
