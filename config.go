@@ -160,6 +160,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		LoginPerAccount: rule("LOGIN_ACCOUNT_LIMIT", services.DefaultThrottleRules.LoginPerAccount),
 		LoginPerDevice:  rule("LOGIN_DEVICE_LIMIT", services.DefaultThrottleRules.LoginPerDevice),
 		SignupPerIP:     rule("SIGNUP_IP_LIMIT", services.DefaultThrottleRules.SignupPerIP),
+		ForgotPerIP:     rule("FORGOT_IP_LIMIT", services.DefaultThrottleRules.ForgotPerIP),
+		ForgotPerEmail:  rule("FORGOT_EMAIL_LIMIT", services.DefaultThrottleRules.ForgotPerEmail),
 	}
 	for _, p := range strings.Split(env("TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p != "" {

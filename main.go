@@ -24,6 +24,7 @@ import (
 	"github.com/storefront/storefront/assets"
 	"github.com/storefront/storefront/handlers"
 	"github.com/storefront/storefront/services"
+	"github.com/storefront/storefront/views"
 )
 
 func main() {
@@ -129,31 +130,42 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	if err != nil {
 		return err
 	}
-	// Every kind of background job this app works.
+	// Every kind of background job this app works. The reset-request worker
+	// calls the account service, which needs the queue to mail its links: the
+	// closure reaches the service made just below, before any worker starts.
+	var security *services.AccountSecurity
 	jobWorkers := []services.JobWorker{
 		services.SendEmailWorker(mailer),
+		services.WorkJob(func(ctx context.Context, req services.PasswordResetRequest) error {
+			return security.WorkPasswordResetRequest(ctx, req)
+		}),
 	}
 	jobs, err := services.NewJobs(db, services.JobsConfig{DatabaseURL: cfg.DatabaseURL, Log: log, Workers: jobWorkers})
 	if err != nil {
 		return err
 	}
 	defer jobs.Close()
+	security = services.NewAccountSecurity(db, hasher, jobs, services.AccountSecurityConfig{
+		PasswordResetTTL: cfg.PasswordResetTTL,
+		Mails:            views.AccountMails{ShopURL: cfg.PublicURL},
+	})
 
 	var schemaReady, draining atomic.Bool
 	migrationFailed := make(chan error, 1)
 
 	app, err := handlers.NewApp(handlers.Deps{
-		Log:         log,
-		Accounts:    services.NewAccounts(db, hasher),
-		Catalog:     services.NewCatalog(db),
-		Sessions:    services.NewSessions(sessionStore, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
-		Throttle:    services.NewThrottle(counter, cfg.Throttle),
-		Devices:     services.NewDevices(db),
-		Health:      services.NewHealth(db, rdb),
-		DevOutbox:   devOutbox,
-		SchemaReady: schemaReady.Load,
-		Draining:    draining.Load,
-		Assets:      assets.Files(),
+		Log:             log,
+		Accounts:        services.NewAccounts(db, hasher),
+		Catalog:         services.NewCatalog(db),
+		Sessions:        services.NewSessions(sessionStore, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
+		Throttle:        services.NewThrottle(counter, cfg.Throttle),
+		Devices:         services.NewDevices(db),
+		AccountSecurity: security,
+		Health:          services.NewHealth(db, rdb),
+		DevOutbox:       devOutbox,
+		SchemaReady:     schemaReady.Load,
+		Draining:        draining.Load,
+		Assets:          assets.Files(),
 		Config: handlers.Config{
 			CookieSecure:   cfg.CookieSecure,
 			TrustedProxies: cfg.TrustedProxies,

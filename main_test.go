@@ -45,6 +45,10 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if cfg.PasswordResetTTL != time.Hour {
 		t.Fatalf("password reset links last %v, want 1h", cfg.PasswordResetTTL)
 	}
+	if cfg.Throttle.ForgotPerIP != (services.ThrottleRule{Limit: 10, Window: 15 * time.Minute}) ||
+		cfg.Throttle.ForgotPerEmail != (services.ThrottleRule{Limit: 5, Window: time.Hour}) {
+		t.Fatalf("forgot-password limits %+v / %+v", cfg.Throttle.ForgotPerIP, cfg.Throttle.ForgotPerEmail)
+	}
 	if cfg.RequestTimeout != 1500*time.Millisecond || cfg.ReadTimeout != 10*time.Second ||
 		cfg.WriteTimeout != 15*time.Second || cfg.IdleTimeout != 60*time.Second {
 		t.Fatalf("timeouts: request %v read %v write %v idle %v", cfg.RequestTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.IdleTimeout)
@@ -55,7 +59,7 @@ func TestLoadConfigProduction(t *testing.T) {
 	cfg, err := loadConfig(envMap(map[string]string{
 		"DATABASE_URL": "postgres://db/shop", "REDIS_URL": "redis://cache:6379/0", "PORT": "8080",
 		"SESSION_IDLE_TIMEOUT": "2s", "SESSION_MAX_LIFETIME": "5s", "LOGIN_IP_LIMIT": "3/1m",
-		"PASSWORD_RESET_TTL": "20m",
+		"PASSWORD_RESET_TTL": "20m", "FORGOT_IP_LIMIT": "4/2m", "FORGOT_EMAIL_LIMIT": "2/30m",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +68,9 @@ func TestLoadConfigProduction(t *testing.T) {
 		t.Fatalf("production: %+v", cfg)
 	}
 	if cfg.SessionIdleTimeout != 2*time.Second || cfg.SessionMaxLifetime != 5*time.Second || cfg.Throttle.LoginPerIP.Limit != 3 ||
-		cfg.PasswordResetTTL != 20*time.Minute {
+		cfg.PasswordResetTTL != 20*time.Minute ||
+		cfg.Throttle.ForgotPerIP != (services.ThrottleRule{Limit: 4, Window: 2 * time.Minute}) ||
+		cfg.Throttle.ForgotPerEmail != (services.ThrottleRule{Limit: 2, Window: 30 * time.Minute}) {
 		t.Fatalf("overrides not applied: %+v", cfg)
 	}
 	cfg, _ = loadConfig(envMap(map[string]string{"DATABASE_URL": "postgres://db/shop", "COOKIE_SECURE": "false", "ADDR": "127.0.0.1:9", "WORKERS": "false"}))

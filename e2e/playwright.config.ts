@@ -61,6 +61,10 @@ export default defineConfig({
       // Every journey signs up from 127.0.0.1.
       SIGNUP_IP_LIMIT: "1000/1m",
       LOGIN_IP_LIMIT: "1000/1m",
+      FORGOT_IP_LIMIT: "1000/1m",
+      // Mail goes to withservices' Mailpit (SMTP_URL); links in it lead here.
+      MAIL_FROM: "Storefront <shop@storefront.test>",
+      PUBLIC_URL: baseURL,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
     },
   },

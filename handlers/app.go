@@ -53,6 +53,8 @@ type Deps struct {
 	Throttle *services.Throttle
 	Devices  *services.Devices
 	Health   *services.Health
+	// AccountSecurity serves password resets, password and email changes.
+	AccountSecurity *services.AccountSecurity
 	// DevOutbox, set by main in development only, serves GET /dev/mail: the mail
 	// kept instead of sent. Nil: no such route (404).
 	DevOutbox *services.Outbox
@@ -94,7 +96,11 @@ type site struct {
 	products *productHandlers
 	auth     *authHandlers
 	account  *accountHandlers
-	devMail  *devMailHandlers // nil: no outbox, no /dev/mail
+	// Account security: forgot/reset password, password and email changes, sessions.
+	passwords       *passwordHandlers
+	credentials     *accountSecurityHandlers
+	accountSessions *accountSessionHandlers
+	devMail         *devMailHandlers // nil: no outbox, no /dev/mail
 
 	// Route groups (routes.go).
 	pages    routeGroup
@@ -132,6 +138,7 @@ func newSite(deps Deps) (*site, error) {
 
 	w := newWeb(deps.Log, cfg.CookieSecure, assets.urls)
 	sessions := &sessionMiddleware{web: w, sessions: deps.Sessions, users: deps.Accounts}
+	devices := &deviceCookies{web: w, devices: deps.Devices}
 	limits := &bodyLimits{}
 	errs := &errorHandler{web: w, requestTimeout: cfg.RequestTimeout, goneUsers: sessions, limits: limits}
 	s := &site{
@@ -144,9 +151,13 @@ func newSite(deps Deps) (*site, error) {
 		assets:   assets,
 		products: &productHandlers{web: w, catalog: deps.Catalog, fragments: fragments},
 		auth: &authHandlers{web: w, accounts: deps.Accounts, sessions: deps.Sessions, logins: deps.Throttle,
-			devices: &deviceCookies{web: w, devices: deps.Devices}},
-		account: &accountHandlers{web: w, users: deps.Accounts, products: deps.Catalog},
-		limits:  limits,
+			devices: devices},
+		account:   &accountHandlers{web: w, users: deps.Accounts, products: deps.Catalog},
+		passwords: &passwordHandlers{web: w, resets: deps.AccountSecurity, limiter: deps.Throttle, sessions: deps.Sessions},
+		credentials: &accountSecurityHandlers{web: w, security: deps.AccountSecurity, sessions: deps.Sessions,
+			logins: deps.Throttle, devices: devices},
+		accountSessions: &accountSessionHandlers{web: w, sessions: deps.Sessions},
+		limits:          limits,
 	}
 	if deps.DevOutbox != nil {
 		s.devMail = &devMailHandlers{web: w, outbox: deps.DevOutbox}

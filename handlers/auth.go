@@ -23,7 +23,7 @@ type accountAuth interface {
 
 // authSessions is what signing in and out asks of services.Sessions.
 type authSessions interface {
-	SignIn(ctx context.Context, old *services.Session, userID int64, email string, client services.ClientInfo) (*services.Session, error)
+	sessionStarter
 	Destroy(ctx context.Context, sess *services.Session) error
 	DestroyAllForUser(ctx context.Context, userID int64, exceptID string) (int, error)
 }
@@ -68,7 +68,7 @@ func loginReason(next string) string {
 		return ""
 	}
 	switch strings.ToLower(strings.TrimSuffix(u.Path, "/")) {
-	case paths.Account:
+	case paths.Account, paths.AccountPassword, paths.AccountEmail, paths.AccountSessions:
 		return "Log in to see your account"
 	case paths.NewProduct:
 		return "Log in to start selling"
@@ -193,13 +193,9 @@ func loginMessage(err error) string {
 // signIn replaces the visitor's session with a fresh one for user (new id, new
 // CSRF token) and sends them to the page they wanted, used once.
 func (h *authHandlers) signIn(c *fiber.Ctx, user *models.User, flash string) error {
-	client := services.ClientInfo{UserAgent: c.Get(fiber.HeaderUserAgent), IP: clientIP(c)}
-	sess, err := h.sessions.SignIn(c.UserContext(), state(c).session, user.ID, user.Email, client)
-	if err != nil {
+	if err := h.startSession(c, h.sessions, user); err != nil {
 		return err
 	}
-	state(c).session = sess
-	h.setSessionCookie(c, sess.ID)
 	h.setFlash(c, flash)
 	next := h.takeAfterLoginPage(c)
 	if next == "" {

@@ -24,24 +24,27 @@ import (
 	"github.com/storefront/storefront/handlers"
 	"github.com/storefront/storefront/internal/testenv"
 	"github.com/storefront/storefront/services"
+	"github.com/storefront/storefront/views"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 // shop is the real app on a fresh PostgreSQL database and a fresh Redis prefix.
 type shop struct {
-	t      *testing.T
-	app    *fiber.App
-	db     *bun.DB
-	redis  *redis.Client
-	prefix string
+	t        *testing.T
+	app      *fiber.App
+	db       *bun.DB
+	redis    *redis.Client
+	prefix   string
+	security *services.AccountSecurity
 }
 
 type shopOption func(*handlers.Deps)
 
 func newShop(t *testing.T, opts ...shopOption) *shop {
 	t.Helper()
-	db, err := services.OpenDB(testenv.Postgres(t))
+	databaseURL := testenv.Postgres(t)
+	db, err := services.OpenDB(databaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,17 +63,34 @@ func newShop(t *testing.T, opts ...shopOption) *shop {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Jobs are queued, not worked: tests that need a mailed link issue it through
+	// the service, and the black-box tests follow the mail itself.
+	var security *services.AccountSecurity
+	jobs, err := services.NewJobs(db, services.JobsConfig{DatabaseURL: databaseURL, Workers: []services.JobWorker{
+		services.SendEmailWorker(services.NewOutbox(db, slog.New(slog.DiscardHandler))),
+		services.WorkJob(func(ctx context.Context, req services.PasswordResetRequest) error {
+			return security.WorkPasswordResetRequest(ctx, req)
+		}),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(jobs.Close)
+	security = services.NewAccountSecurity(db, hasher, jobs, services.AccountSecurityConfig{
+		Mails: views.AccountMails{ShopURL: "https://shop.test"},
+	})
 	deps := handlers.Deps{
 		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Accounts: services.NewAccounts(db, hasher),
 		Catalog:  services.NewCatalog(db),
 		Sessions: services.NewSessions(services.NewRedisSessionStore(fiberredis.NewFromConnection(rdb), prefix),
 			30*time.Minute, 12*time.Hour),
-		Throttle: services.NewThrottle(services.RedisCounter{Client: rdb, Prefix: prefix}, services.DefaultThrottleRules),
-		Devices:  services.NewDevices(db),
-		Health:   services.NewHealth(db, rdb),
-		Assets:   assets.Files(),
-		Config:   handlers.Config{CookieSecure: true},
+		Throttle:        services.NewThrottle(services.RedisCounter{Client: rdb, Prefix: prefix}, services.DefaultThrottleRules),
+		Devices:         services.NewDevices(db),
+		AccountSecurity: security,
+		Health:          services.NewHealth(db, rdb),
+		Assets:          assets.Files(),
+		Config:          handlers.Config{CookieSecure: true},
 	}
 	for _, opt := range opts {
 		opt(&deps)
@@ -79,7 +99,7 @@ func newShop(t *testing.T, opts ...shopOption) *shop {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &shop{t: t, app: app, db: db, redis: rdb, prefix: prefix}
+	return &shop{t: t, app: app, db: db, redis: rdb, prefix: prefix, security: security}
 }
 
 // redisKeys counts the keys the app wrote under this shop's prefix.

@@ -74,7 +74,7 @@ func sameToken(sent, want string) bool {
 
 // refuseCSRF logs the refusal as a security event and answers 403.
 func (w *web) refuseCSRF(c *fiber.Ctx, reason, message string) error {
-	w.audit(c, "csrf.refused", slog.String("reason", reason), slog.String("method", c.Method()), slog.String("path", c.Path()))
+	w.audit(c, "csrf.refused", slog.String("reason", reason), slog.String("method", c.Method()), slog.String("path", loggedPath(c.Path())))
 	return forbidden(message)
 }
 

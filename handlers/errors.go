@@ -78,7 +78,7 @@ func (h *errorHandler) handle(c *fiber.Ctx, err error) error {
 	if status >= 500 {
 		h.log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",
 			slog.String("rid", requestID(c)), slog.Int("status", status),
-			slog.String("path", c.Path()), slog.String("error", err.Error()))
+			slog.String("path", loggedPath(c.Path())), slog.String("error", err.Error()))
 	}
 	if !setRetryAfter(c, err) && status == fiber.StatusServiceUnavailable {
 		c.Set(fiber.HeaderRetryAfter, "5")

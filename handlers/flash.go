@@ -23,6 +23,18 @@ func flashText(key, email string) string {
 		return "You are logged out."
 	case "logged_out_everywhere":
 		return "You are logged out on every device."
+	case "password_reset":
+		return "Your password has been reset, and every other session of your account signed out. You are logged in."
+	case "password_changed":
+		return "Your password has been changed, and every other session of your account signed out."
+	case "email_changed":
+		return "Your email address has been changed. Log in with the new one from now on."
+	case "session_ended":
+		return "That session is signed out."
+	case "session_gone":
+		return "That session had already ended."
+	case "other_sessions_ended":
+		return "Every other session of your account is signed out."
 	case "product_created":
 		return "Your product is live."
 	case "signed_in_already":

@@ -24,13 +24,18 @@ func TestEveryPathIsServed(t *testing.T) {
 		t.Fatal(err)
 	}
 	routes := routeSetOf(app)
+	token := services.NewToken()
 	for method, targets := range map[string][]string{
 		http.MethodGet: {
 			paths.Home, paths.Products, paths.ProductsPage(1), paths.ProductsPage(2), paths.NewProduct, paths.Product(42),
 			paths.Signup, paths.Login, paths.LoginReturningTo("/account?tab=1"), paths.Account,
 			paths.DevMail, paths.DevMailHTML(7), paths.Healthz, paths.Readyz, paths.Favicon, paths.Asset("app.css"),
+			paths.PasswordForgot, paths.PasswordReset(token), paths.AccountPassword, paths.AccountEmail,
+			paths.EmailConfirm(token), paths.AccountSessions,
 		},
-		http.MethodPost: {paths.Products, paths.Signup, paths.Login, paths.Logout, paths.LogoutEverywhere},
+		http.MethodPost: {paths.Products, paths.Signup, paths.Login, paths.Logout, paths.LogoutEverywhere,
+			paths.PasswordForgot, paths.PasswordReset(token), paths.AccountPassword, paths.AccountEmail,
+			paths.EmailConfirm(token), paths.AccountSessionsOthers, paths.AccountSessionDelete("AbC-_12")},
 	} {
 		for _, target := range targets {
 			u, err := url.Parse(target)

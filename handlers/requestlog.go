@@ -60,7 +60,7 @@ func (e *edge) logRequestLine(c *fiber.Ctx, level slog.Level, query string, dura
 	// A request refused while its headers were read has no method or path yet
 	// (fasthttp would report GET /).
 	if len(c.Request().Header.RawHeaders()) > 0 {
-		attrs = append(attrs, slog.String("method", c.Method()), slog.String("path", c.Path()))
+		attrs = append(attrs, slog.String("method", c.Method()), slog.String("path", loggedPath(c.Path())))
 		if query != "" {
 			attrs = append(attrs, slog.String("query", loggedQuery(query)))
 		}
@@ -79,6 +79,15 @@ func requestLogLevel(path string) slog.Level {
 		return slog.LevelDebug
 	}
 	return slog.LevelInfo
+}
+
+// loggedPath is a request path as logs show it: the secret token at the end
+// of a mailed link's path (a password reset, an email change) is REDACTED.
+func loggedPath(path string) string {
+	if dir, ok := paths.SecretTokenDir(path); ok {
+		return dir + "REDACTED"
+	}
+	return path
 }
 
 // maxLoggedQuery caps the query string in the log: enough to tell requests apart,

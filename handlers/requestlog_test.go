@@ -29,3 +29,24 @@ func TestLoggedQuery(t *testing.T) {
 		}
 	}
 }
+
+// The secret token of a mailed link never reaches the log, whatever the case
+// of the path or what follows the token.
+func TestLoggedPath(t *testing.T) {
+	for path, want := range map[string]string{
+		"/password/reset/s3cr3t-t0ken":           "/password/reset/REDACTED",
+		"/password/reset/s3cr3t/extra":           "/password/reset/REDACTED",
+		"/PASSWORD/Reset/s3cr3t":                 "/PASSWORD/Reset/REDACTED",
+		"/account/email/confirm/s3cr3t":          "/account/email/confirm/REDACTED",
+		"/password/reset/":                       "/password/reset/",
+		"/password/forgot":                       "/password/forgot",
+		"/account/sessions/AbCd/delete":          "/account/sessions/AbCd/delete",
+		"/products/42":                           "/products/42",
+		"/account/email/confirm":                 "/account/email/confirm",
+		"/account/email/confirm/" + "x?y=z#frag": "/account/email/confirm/REDACTED",
+	} {
+		if got := loggedPath(path); got != want {
+			t.Errorf("loggedPath(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

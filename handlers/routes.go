@@ -71,6 +71,22 @@ func (s *site) routes() {
 
 	pages.get(paths.Account, signedIn, s.account.show)
 
+	// Account security. Mailed links (reset, email change) carry a secret
+	// token in their path: no Referer leaves their pages.
+	pages.get(paths.PasswordForgot, s.passwords.forgotPage)
+	pages.post(paths.PasswordForgot, csrf(guestToken), s.passwords.forgot)
+	pages.get(paths.PasswordResetPattern, noReferrer, s.passwords.resetPage)
+	pages.post(paths.PasswordResetPattern, noReferrer, csrf(guestToken), s.passwords.reset)
+	pages.get(paths.AccountPassword, signedIn, s.credentials.passwordPage)
+	pages.post(paths.AccountPassword, signedIn, csrf(sessionToken), s.credentials.changePassword)
+	pages.get(paths.AccountEmail, signedIn, s.credentials.emailPage)
+	pages.post(paths.AccountEmail, signedIn, csrf(sessionToken), s.credentials.requestEmailChange)
+	pages.get(paths.EmailConfirmPattern, noReferrer, s.credentials.confirmEmailPage)
+	pages.post(paths.EmailConfirmPattern, noReferrer, csrf(guestToken), s.credentials.confirmEmail)
+	pages.get(paths.AccountSessions, signedIn, s.accountSessions.list)
+	pages.post(paths.AccountSessionsOthers, signedIn, csrf(sessionToken), s.accountSessions.endOthers)
+	pages.post(paths.AccountSessionDeletePattern, signedIn, csrf(sessionToken), s.accountSessions.endOne)
+
 	if s.devMail != nil {
 		pages.get(paths.DevMail, s.devMail.list)
 		pages.get(paths.DevMailHTMLPattern, s.devMail.html)

@@ -25,6 +25,12 @@ const (
 	LogoutEverywhere = "/logout/everywhere" // POST only
 	Account          = "/account"
 	DevMail          = "/dev/mail" // development only
+
+	PasswordForgot        = "/password/forgot"                // GET: the form; POST: mail a reset link
+	AccountPassword       = "/account/password"               // GET: the form; POST: change the password
+	AccountEmail          = "/account/email"                  // GET: the form; POST: mail a confirmation link
+	AccountSessions       = "/account/sessions"               // the user's live sessions
+	AccountSessionsOthers = "/account/sessions/delete-others" // POST only: end every session but this one
 )
 
 // Probes and static files.
@@ -42,6 +48,16 @@ const (
 	ProductPattern     = "/products/:id"
 	DevMailHTMLPattern = "/dev/mail/:id/html"
 	AssetPattern       = assetDir + ":name"
+
+	PasswordResetPattern        = passwordResetDir + ":token"
+	EmailConfirmPattern         = emailConfirmDir + ":token"
+	AccountSessionDeletePattern = AccountSessions + "/:ref/delete"
+)
+
+// Links mailed to a user end in a secret token: these directories hold them.
+const (
+	passwordResetDir = "/password/reset/"
+	emailConfirmDir  = "/account/email/confirm/"
 )
 
 // Product is a product's page.
@@ -64,6 +80,32 @@ func LoginReturningTo(next string) string {
 		return Login
 	}
 	return Login + "?next=" + url.QueryEscape(next)
+}
+
+// PasswordReset is the page a password-reset mail links to: token is the secret.
+func PasswordReset(token string) string { return passwordResetDir + url.PathEscape(token) }
+
+// EmailConfirm is the page an email-change mail links to: token is the secret.
+func EmailConfirm(token string) string { return emailConfirmDir + url.PathEscape(token) }
+
+// AccountSessionDelete ends the session with this handle (services.Session.Ref,
+// never its id).
+func AccountSessionDelete(ref string) string {
+	return AccountSessions + "/" + url.PathEscape(ref) + "/delete"
+}
+
+// SecretTokenDir returns the directory of a path that ends in a mailed secret
+// token (a password-reset or email-change link), so that logs can show the
+// path without the token; ok is false for every other path. Letter case is
+// ignored: the router refuses /Password/reset/..., but its log line must not
+// show the token either.
+func SecretTokenDir(path string) (dir string, ok bool) {
+	for _, dir := range [...]string{passwordResetDir, emailConfirmDir} {
+		if len(path) > len(dir) && strings.EqualFold(path[:len(dir)], dir) {
+			return path[:len(dir)], true
+		}
+	}
+	return "", false
 }
 
 // DevMailHTML is where a kept message's HTML part is shown on its own.

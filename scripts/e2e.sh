@@ -45,7 +45,9 @@ port=$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1"
 export E2E_PORT=$port E2E_SERVER_BIN=$scratch/storefront
 suite_start=$(date +%s)
 status=0
-go run ./internal/testenv/cmd/withservices -- \
+# -mailpit: mail goes through SMTP to a Mailpit whose API the journeys read
+# (MAILPIT_API_URL), as a user would read their inbox.
+go run ./internal/testenv/cmd/withservices -mailpit -- \
   e2e/node_modules/.bin/playwright test --config e2e/playwright.config.ts "$@" || status=$?
 
 end=$(date +%s)

@@ -44,7 +44,7 @@ forbidden paths "^$mod/" "gofiber" # a leaf: URLs only
 
 # URLs are spelled in paths/ only: no literal app path in handlers or views
 # (comments aside; tests may spell the URLs they request).
-pathLiteral='"/(products|login|signup|logout|account|dev/|assets/|healthz|readyz|favicon)'
+pathLiteral='"/(products|login|signup|logout|account|password|dev/|assets/|healthz|readyz|favicon)'
 literal=$(grep -nE "$pathLiteral" \
   $(git ls-files 'handlers/*.go' 'views/*.go' 'views/*.templ' | grep -vE '_test\.go$|_templ\.go$') |
   sed -E 's#(^[^:]+:[0-9]+:|[[:space:]])//.*#\1#' | grep -E "$pathLiteral" || true)

@@ -84,7 +84,7 @@ func newSecurityFixture(t *testing.T, db *bun.DB) *securityFixture {
 	t.Helper()
 	hasher := services.FastHasher(t)
 	f := &securityFixture{db: db, accounts: services.NewAccounts(db, hasher), clock: newTestClock(), log: &statementLog{}}
-	f.security = services.NewAccountSecurity(db, hasher, services.AccountSecurityConfig{Now: f.clock.Now})
+	f.security = services.NewAccountSecurity(db, hasher, nil, services.AccountSecurityConfig{Now: f.clock.Now})
 	db.AddQueryHook(f.log)
 	return f
 }
@@ -195,7 +195,7 @@ func TestPasswordResetLinkExpires(t *testing.T) {
 		assertLinkInvalid(t, "reset at expiry", err)
 
 		// The lifetime is configurable.
-		short := services.NewAccountSecurity(f.db, services.FastHasher(t),
+		short := services.NewAccountSecurity(f.db, services.FastHasher(t), nil,
 			services.AccountSecurityConfig{PasswordResetTTL: 10 * time.Minute, Now: f.clock.Now})
 		token, _, err = short.IssuePasswordReset(ctx, "expiry@example.com")
 		if err != nil {

@@ -19,10 +19,10 @@ var ErrEmailTakenMeanwhile = &models.Error{
 // confirms with their current password (ErrWrongCurrentPassword otherwise); a
 // malformed address, or their own, is EINVALID on email. It stores a link (24
 // hours, single use, voiding older email-change links) and returns its token,
-// whether or not the address is free: taken says it already has an account,
-// and then the caller mails that address "you already have an account" instead
-// of the link (which would fail anyway: ConfirmEmailChange checks again). So
-// the answer, and the work, are the same for free and taken addresses.
+// whether or not the address is free, and queues one mail to newEmail: the link
+// if the address is free, else (taken) "you already have an account" (the link
+// would fail anyway: ConfirmEmailChange checks again). So the answer, and the
+// work, are the same for free and taken addresses.
 func (s *AccountSecurity) RequestEmailChange(ctx context.Context, userID int64, newEmail, currentPassword string) (token string, taken bool, err error) {
 	newEmail = models.NormalizeEmail(newEmail)
 	if msg := models.ValidateEmail(newEmail); msg != "" {
@@ -49,7 +49,15 @@ func (s *AccountSecurity) RequestEmailChange(ctx context.Context, userID int64, 
 		if err == nil && !stored {
 			return ErrUserGone
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return s.queueMail(ctx, tx, func(m AccountMails) (models.Email, error) {
+			if taken {
+				return m.EmailChangeTaken(ctx, newEmail)
+			}
+			return m.EmailChangeLink(ctx, newEmail, token, s.cfg.EmailChangeTTL)
+		})
 	})
 	if err != nil {
 		return "", false, dbError("account security: request email change", err)
@@ -57,10 +65,24 @@ func (s *AccountSecurity) RequestEmailChange(ctx context.Context, userID int64, 
 	return token, taken, nil
 }
 
+// EmailChangeAddress returns the address an email-change link would make the
+// account's, for the page that asks to confirm it, or ErrAccountLinkInvalid.
+func (s *AccountSecurity) EmailChangeAddress(ctx context.Context, token string) (string, error) {
+	t, err := s.openToken(ctx, s.db, token, purposeEmailChange)
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.tokenUser(ctx, s.db, t); err != nil {
+		return "", err
+	}
+	return t.NewEmail, nil
+}
+
 // ConfirmEmailChange follows an email-change link: the account's address
-// becomes the one the link was mailed to, the link is spent and every other
-// open link of the user is voided (reset links went to the old address). It
-// returns the user as changed and the old address, which the caller notifies.
+// becomes the one the link was mailed to, the link is spent, every other open
+// link of the user is voided (reset links went to the old address) and the old
+// address is told, in one transaction. It returns the user as changed and the
+// old address.
 // An unknown, used, voided or expired link is ErrAccountLinkInvalid; an address
 // that got an account since the request is ErrEmailTakenMeanwhile.
 func (s *AccountSecurity) ConfirmEmailChange(ctx context.Context, token string) (*models.User, string, error) {
@@ -85,7 +107,12 @@ func (s *AccountSecurity) ConfirmEmailChange(ctx context.Context, token string) 
 			return err
 		}
 		oldEmail, user.Email = user.Email, t.NewEmail
-		return s.voidOpenTokens(ctx, tx, user.ID, "")
+		if err := s.voidOpenTokens(ctx, tx, user.ID, ""); err != nil {
+			return err
+		}
+		return s.queueMail(ctx, tx, func(m AccountMails) (models.Email, error) {
+			return m.EmailChanged(ctx, oldEmail, user.Email)
+		})
 	})
 	if err != nil {
 		return nil, "", dbError("account security: confirm email change", err)

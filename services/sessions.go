@@ -230,6 +230,48 @@ func (s *Sessions) ListForUser(ctx context.Context, userID int64) ([]SessionInfo
 	return out, nil
 }
 
+// DestroyByRef ends the user's session whose handle (Session.Ref) is ref, on
+// every instance at once, and reports whether there was one: a handle of
+// another user's session, or of one that already ended, ends nothing.
+func (s *Sessions) DestroyByRef(ctx context.Context, userID int64, ref string) (bool, error) {
+	recs, err := s.store.ListUser(ctx, userID)
+	if err != nil {
+		return false, unavailable("sessions: list for user", err)
+	}
+	for id := range recs {
+		if sessionRef(id) == ref {
+			return true, s.Destroy(ctx, &Session{ID: id, UserID: userID})
+		}
+	}
+	return false, nil
+}
+
+// SetEmail writes the user's new address into each of their live sessions, for
+// the nav, keeping each session's expiry. A session that ends meanwhile stays
+// ended (Replace never creates one).
+func (s *Sessions) SetEmail(ctx context.Context, userID int64, email string) error {
+	recs, err := s.store.ListUser(ctx, userID)
+	if err != nil {
+		return unavailable("sessions: list for user", err)
+	}
+	now := s.now()
+	for id, raw := range recs {
+		sess := s.decode(id, raw)
+		if sess == nil || sess.UserID != userID || s.expired(sess) || sess.Email == email {
+			continue
+		}
+		sess.Email = email
+		rec, err := json.Marshal(sess)
+		if err != nil {
+			return err
+		}
+		if _, err := s.store.Replace(ctx, userID, id, rec, s.ttl(sess, now)); err != nil {
+			return unavailable("sessions: set email", err)
+		}
+	}
+	return nil
+}
+
 func sessionKey(id string) string { return "session:" + id }
 
 // NewToken returns 256 random bits, base64url-encoded (43 characters): session

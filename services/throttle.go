@@ -24,6 +24,8 @@ type ThrottleRules struct {
 	LoginPerAccount ThrottleRule // consecutive failed logins for one email, from browsers it does not know
 	LoginPerDevice  ThrottleRule // consecutive failed logins from a browser that logged in to the account before
 	SignupPerIP     ThrottleRule // sign-up attempts from one client IP
+	ForgotPerIP     ThrottleRule // password-reset requests from one client IP
+	ForgotPerEmail  ThrottleRule // password-reset requests for one typed address, known or not
 }
 
 // DefaultThrottleRules keep an account far below ASVS's 100 failures per hour.
@@ -32,6 +34,9 @@ var DefaultThrottleRules = ThrottleRules{
 	LoginPerAccount: ThrottleRule{Limit: 10, Window: 15 * time.Minute},
 	LoginPerDevice:  ThrottleRule{Limit: 5, Window: 15 * time.Minute},
 	SignupPerIP:     ThrottleRule{Limit: 20, Window: 10 * time.Minute},
+	// A few tries for a mail that is slow to arrive; no flood of mail to anyone.
+	ForgotPerIP:    ThrottleRule{Limit: 10, Window: 15 * time.Minute},
+	ForgotPerEmail: ThrottleRule{Limit: 5, Window: time.Hour},
 }
 
 // The limits a throttled attempt can run into, as RefusedLimit names them.
@@ -39,9 +44,10 @@ const (
 	LimitIP      = "ip"
 	LimitAccount = "account"
 	LimitDevice  = "device"
+	LimitEmail   = "email" // an address typed into the forgot-password form
 )
 
-// Throttle limits login and sign-up attempts. It fails closed: when the counter
+// Throttle limits login, sign-up and password-reset attempts. It fails closed: when the counter
 // storage is down, attempts get EUNAVAILABLE rather than an unthrottled pass.
 //
 // A login attempt is counted before the password is checked, in one atomic step
@@ -135,7 +141,25 @@ func (t *Throttle) Signup(ctx context.Context, ip string) error {
 	return nil
 }
 
-// RefusedLimit names the limit (LimitIP, LimitAccount, LimitDevice) that
+// PasswordResetRequest counts a forgot-password request from ip for email
+// (normalised) against both limits at once, or refuses it with ETHROTTLED,
+// counting nothing. The address is counted whether or not it has an account,
+// so a refusal says nothing about it; RefusedLimit names LimitIP or LimitEmail.
+func (t *Throttle) PasswordResetRequest(ctx context.Context, ip, email string) error {
+	refused, retryAfter, err := t.counter.Reserve(ctx, []CounterLimit{
+		{Key: ipKey("forgot", ip), ThrottleRule: t.rules.ForgotPerIP},
+		{Key: "throttle:forgot:email:" + keyPart(email), ThrottleRule: t.rules.ForgotPerEmail},
+	})
+	if err != nil {
+		return unavailable("throttle: count password reset request", err)
+	}
+	if refused >= 0 {
+		return throttled([]string{LimitIP, LimitEmail}[refused], retryAfter)
+	}
+	return nil
+}
+
+// RefusedLimit names the limit (LimitIP, LimitAccount, LimitDevice, LimitEmail) that
 // throttled err, or returns "" when err is not a throttle refusal.
 func RefusedLimit(err error) string {
 	var r refusedBy

@@ -139,3 +139,38 @@ export function redisCommand(...args: string[]): Promise<number> {
 export function sessionKey(id: string): string {
   return `${process.env.REDIS_PREFIX ?? ""}session:${id}`;
 }
+
+interface MailpitSummary {
+  ID: string;
+}
+
+/**
+ * Waits until count messages to address have arrived in the Mailpit that
+ * scripts/e2e.sh starts (MAILPIT_API_URL) and returns the newest one's text
+ * part: the user's inbox.
+ */
+export async function newestMailText(address: string, count = 1): Promise<string> {
+  const api = process.env.MAILPIT_API_URL;
+  if (!api) throw new Error("MAILPIT_API_URL is not set: run the suite through scripts/e2e.sh");
+  let messages: MailpitSummary[] = [];
+  await expect
+    .poll(
+      async () => {
+        const res = await fetch(`${api}/api/v1/search?query=${encodeURIComponent(`to:"${address}"`)}`);
+        messages = ((await res.json()) as { messages: MailpitSummary[] }).messages ?? [];
+        return messages.length;
+      },
+      { message: `${count} mail(s) to ${address}`, timeout: 30_000 },
+    )
+    .toBe(count);
+  const res = await fetch(`${api}/api/v1/message/${messages[0].ID}`);
+  return ((await res.json()) as { Text: string }).Text;
+}
+
+/** The first link in text that starts with base + dir. */
+export function linkIn(text: string, dir: string): string {
+  const base = process.env.E2E_PORT ? `http://127.0.0.1:${process.env.E2E_PORT}` : "";
+  const match = text.match(new RegExp(`${base.replace(/[.]/g, "\\.")}${dir}[A-Za-z0-9_-]+`));
+  expect(match, `a ${dir} link in the mail:\n${text}`).not.toBeNull();
+  return match![0];
+}

@@ -3,6 +3,7 @@ import {
   expectSignedInNav,
   expectSignedOutNav,
   mainNav,
+  PASSWORD,
   submitProduct,
   submitSignUp,
   uniqueEmail,
@@ -80,10 +81,11 @@ test.describe("at 360 px", () => {
 
   test("no page scrolls sideways signed out, and the menu offers Log in and Sign up", async ({ page }) => {
     const product = await aProductPath(page);
-    for (const path of ["/", "/products", "/products?page=2", product, "/login", "/signup"]) {
+    for (const path of ["/", "/products", "/products?page=2", product, "/login", "/signup", "/password/forgot"]) {
       await expectFits(page, path);
     }
     await expectFits(page, "/products/999999", 404);
+    await expectFits(page, "/password/reset/not-a-link", 404);
     // Pages for sellers send a guest to log in, which must fit too.
     for (const path of ["/account", "/products/new"]) {
       await expectFits(page, path);
@@ -118,10 +120,27 @@ test.describe("at 360 px", () => {
     await signUpOnPhone(page, email);
 
     const product = await aProductPath(page);
-    for (const path of ["/", "/products", "/products?page=2", product, "/account", "/products/new", "/login", "/signup"]) {
+    for (const path of [
+      "/", "/products", "/products?page=2", product, "/account", "/products/new", "/login", "/signup",
+      "/account/password", "/account/email", "/account/sessions",
+    ]) {
       await expectFits(page, path);
     }
     await expectFits(page, "/products/999999", 404);
+
+    // The account forms with their messages, and the link-sent answer.
+    await page.goto("/account/password");
+    await page.getByLabel("Current password").fill("not my password");
+    await page.getByLabel("New password").fill("short");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByTestId("current_password-error")).toBeVisible();
+    await expectNoSidewaysScroll(page, "the password form with errors");
+    await page.goto("/account/email");
+    await page.getByLabel("New email address").fill(longEmail());
+    await page.getByLabel("Current password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Mail me a link" }).click();
+    await expect(page.getByTestId("email-change-sent")).toBeVisible();
+    await expectNoSidewaysScroll(page, "the email change with its long address");
 
     // A 422 form, swapped in by htmx with its messages.
     await page.goto("/products/new");
