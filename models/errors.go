@@ -18,6 +18,7 @@ const (
 	EUNAUTHORIZED Code = "unauthorized" // bad credentials: 422 on the login form
 	EFORBIDDEN    Code = "forbidden"    // CSRF or cross-site request: 403
 	ENOTFOUND     Code = "not_found"    // 404
+	ECONFLICT     Code = "conflict"     // the state changed under the request (sold out): 409
 	ETHROTTLED    Code = "throttled"    // too many attempts: 429
 	EUNAVAILABLE  Code = "unavailable"  // a dependency is down: 503
 	EINTERNAL     Code = "internal"     // a bug or unexpected failure: 500
