@@ -132,12 +132,18 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	// Every kind of background job this app works.
 	jobWorkers := []services.JobWorker{
 		services.SendEmailWorker(mailer),
+		services.ExpireHoldWorker(db, log),
 	}
 	jobs, err := services.NewJobs(db, services.JobsConfig{DatabaseURL: cfg.DatabaseURL, Log: log, Workers: jobWorkers})
 	if err != nil {
 		return err
 	}
 	defer jobs.Close()
+	buy, err := newBuying(cfg, db, jobs, log)
+	if err != nil {
+		return err
+	}
+	_ = buy // TODO(issue12): handed to handlers.Deps with the cart, checkout, order and webhook routes
 
 	var schemaReady, draining atomic.Bool
 	migrationFailed := make(chan error, 1)

@@ -30,7 +30,9 @@ func (*DemoPayments) CreateSession(_ context.Context, req PaymentRequest) (Payme
 }
 
 // DemoPaymentPath is the demo payment page of an order.
-func DemoPaymentPath(orderID int64) string { return "/orders/" + strconv.FormatInt(orderID, 10) + "/pay" }
+func DemoPaymentPath(orderID int64) string {
+	return "/orders/" + strconv.FormatInt(orderID, 10) + "/pay"
+}
 
 // ErrOrderNotPending refuses to pay or cancel an order that is no longer
 // waiting for payment (ECONFLICT).
