@@ -36,9 +36,14 @@ func coverSQL(alias string) string {
 	return "''"
 }
 
+// onSaleColumnSQL selects onSaleSQL as the column on_sale (1 or 0).
+func onSaleColumnSQL(alias string) string {
+	return "CASE WHEN " + onSaleSQL(alias) + " THEN 1 ELSE 0 END AS on_sale"
+}
+
 // productFactsSQL selects the columns every buyer-facing product row needs,
 // for a products table under alias: on_sale, store_name and cover.
 func productFactsSQL(alias string) string {
-	return fmt.Sprintf("CASE WHEN %s THEN 1 ELSE 0 END AS on_sale, COALESCE(%s, '') AS store_name, COALESCE(%s, '') AS cover",
-		onSaleSQL(alias), storeNameSQL(alias), coverSQL(alias))
+	return fmt.Sprintf("%s, COALESCE(%s, '') AS store_name, COALESCE(%s, '') AS cover",
+		onSaleColumnSQL(alias), storeNameSQL(alias), coverSQL(alias))
 }

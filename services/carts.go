@@ -114,8 +114,7 @@ type buyableProduct struct {
 
 func loadBuyableProduct(ctx context.Context, db bun.IDB, id int64) (*buyableProduct, error) {
 	p := new(buyableProduct)
-	err := db.NewRaw("SELECT p.id, p.seller_id, p.price_cents, p.stock, "+productFactsSQL("p")+
-		" FROM products p WHERE p.id = ?", id).Scan(ctx, p)
+	err := db.NewRaw("SELECT p.id, p.seller_id, p.price_cents, p.stock, "+onSaleColumnSQL("p")+" FROM products p WHERE p.id = ?", id).Scan(ctx, p)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errProductNotFound
 	}
