@@ -2,6 +2,7 @@ package services_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"testing"
@@ -133,10 +134,39 @@ func (s *buyingShop) count(query string, args ...any) int {
 func (s *buyingShop) queuedMails() []string {
 	s.t.Helper()
 	var args []string
-	if err := s.db.NewRaw("SELECT args FROM river_job WHERE kind = ? ORDER BY id", services.SendEmailArgs{}.Kind()).Scan(s.ctx, &args); err != nil {
+	if err := s.db.NewRaw("SELECT "+s.jobArgsSQL()+" FROM river_job WHERE kind = ? ORDER BY id", services.SendEmailArgs{}.Kind()).Scan(s.ctx, &args); err != nil {
 		s.t.Fatal(err)
 	}
 	return args
+}
+
+// jobArgsSQL selects river_job.args as JSON text (SQLite keeps it as JSONB).
+func (s *buyingShop) jobArgsSQL() string {
+	if services.DialectName(s.db) == "pg" {
+		return "args::text"
+	}
+	return "json(args)"
+}
+
+// holdExpiryJobs returns when each order's hold-expiry job is scheduled.
+func (s *buyingShop) holdExpiryJobs() map[int64]time.Time {
+	s.t.Helper()
+	var rows []struct {
+		Args        []byte    `bun:"args"`
+		ScheduledAt time.Time `bun:"scheduled_at"`
+	}
+	if err := s.db.NewRaw("SELECT "+s.jobArgsSQL()+" AS args, scheduled_at FROM river_job WHERE kind = ?", services.ExpireHoldArgs{}.Kind()).Scan(s.ctx, &rows); err != nil {
+		s.t.Fatal(err)
+	}
+	out := map[int64]time.Time{}
+	for _, r := range rows {
+		var args services.ExpireHoldArgs
+		if err := json.Unmarshal(r.Args, &args); err != nil {
+			s.t.Fatal(err)
+		}
+		out[args.OrderID] = r.ScheduledAt
+	}
+	return out
 }
 
 // testOrderMails renders order mails plainly: the templates are tested in views.

@@ -95,7 +95,7 @@ func (c *Checkout) Provider() string { return c.provider.Name() }
 //     does it when the hold ends.
 //
 // Errors: ErrNothingToCheckout (EINVALID) for a cart with nothing buyable;
-// ECONFLICT when stock is short, Message naming each product ("Teapot: Only 2
+// ECONFLICT when stock is short (or every buyable line has sold out), Message naming each product ("Teapot: Only 2
 // left. Mug: Sold out.") and Fields mapping each product id (decimal) to
 // "Only N left" or "Sold out"; ErrUserGone; ErrPaymentUnavailable (EUNAVAILABLE).
 func (c *Checkout) Checkout(ctx context.Context, buyerID int64) (*models.Order, error) {
@@ -148,10 +148,15 @@ func (c *Checkout) placeOrder(ctx context.Context, buyerID int64) (*models.Order
 			return err
 		}
 		var wanted []stockLine
+		var soldOut []orderLineRow
 		lines = lines[:0]
 		for _, r := range rows {
-			if !r.line(owner).Available() {
-				continue // shown as "no longer available" in the cart, left out here
+			if l := r.line(owner); !l.Available() {
+				// Shown as "no longer available" in the cart, left out here.
+				if l.State == models.CartLineSoldOut {
+					soldOut = append(soldOut, orderLineRow{ProductID: sqlInt(r.ProductID), ProductName: r.Name})
+				}
+				continue
 			}
 			wanted = append(wanted, stockLine{ProductID: r.ProductID, Quantity: r.Quantity})
 			lines = append(lines, orderLineRow{
@@ -159,6 +164,15 @@ func (c *Checkout) placeOrder(ctx context.Context, buyerID int64) (*models.Order
 				StoreName: r.StoreName, UnitPriceCents: r.PriceCents, Quantity: r.Quantity,
 			})
 			row.TotalCents += r.PriceCents * int64(r.Quantity)
+		}
+		if len(lines) == 0 && len(soldOut) > 0 {
+			// Sold out since it was put in the cart (perhaps by the checkout
+			// just before this one): say so, as a shortage.
+			short := map[int64]int64{}
+			for _, l := range soldOut {
+				short[l.ProductID.Int64] = 0
+			}
+			return shortageError(soldOut, short)
 		}
 		if len(lines) == 0 {
 			return ErrNothingToCheckout
