@@ -157,7 +157,9 @@ func (o *Orders) markPaid(ctx context.Context, tx bun.Tx, order *orderRow, ev Pa
 	if err := setStatus(ctx, tx, order.ID, models.OrderPaid, note, &now); err != nil {
 		return "", err
 	}
-	return models.PaymentPaid, o.queuePaidMails(ctx, tx, order.ID)
+	paid := *order
+	paid.Status, paid.PaidAt, paid.Note = models.OrderPaid, &now, note
+	return models.PaymentPaid, o.queuePaidMails(ctx, tx, &paid)
 }
 
 // setStatus moves an order to paid (paidAt) or flagged.
@@ -206,15 +208,11 @@ func (o *Orders) cancel(ctx context.Context, tx bun.Tx, orderID int64, note stri
 // queuePaidMails queues the buyer's receipt and each seller's notice in the
 // paying transaction. A mail that cannot be made (a rendering bug, an address
 // the mailer refuses) is logged and skipped: mail never blocks a payment.
-func (o *Orders) queuePaidMails(ctx context.Context, tx bun.Tx, orderID int64) error {
+func (o *Orders) queuePaidMails(ctx context.Context, tx bun.Tx, row *orderRow) error {
 	if o.cfg.Mails == nil {
 		return nil
 	}
-	var row orderRow
-	if err := tx.NewSelect().Model(&row).Where("id = ?", orderID).Scan(ctx); err != nil {
-		return err
-	}
-	lines, err := loadLines(ctx, tx, orderID)
+	lines, err := loadLines(ctx, tx, row.ID)
 	if err != nil {
 		return err
 	}
@@ -234,21 +232,18 @@ func (o *Orders) queuePaidMails(ctx context.Context, tx bun.Tx, orderID int64) e
 	for _, e := range emails {
 		emailOf[e.ID] = e.Email
 	}
-	queue := func(what string, render func() (models.Email, error)) error {
-		mail, err := render()
-		if err == nil {
-			err = o.jobs.QueueEmail(ctx, tx, mail)
-			if models.ErrorCode(err) != models.EINVALID {
-				return err // nil, or the database's: the whole payment is tried again
-			}
+	var mails []models.Email
+	var what []string
+	render := func(name string, mail models.Email, err error) {
+		if err != nil {
+			o.cfg.Log.ErrorContext(ctx, "order mail not rendered", "order_id", order.ID, "mail", name, "error", err)
+			return
 		}
-		o.cfg.Log.ErrorContext(ctx, "order mail not queued", "order_id", order.ID, "mail", what, "error", err)
-		return nil
+		mails, what = append(mails, mail), append(what, name)
 	}
 	if to := emailOf[order.BuyerID]; to != "" {
-		if err := queue("receipt", func() (models.Email, error) { return o.cfg.Mails.Receipt(ctx, order, to) }); err != nil {
-			return err
-		}
+		mail, err := o.cfg.Mails.Receipt(ctx, order, to)
+		render("receipt", mail, err)
 	}
 	bySeller := map[int64][]models.OrderLine{}
 	var sellers []int64
@@ -259,15 +254,18 @@ func (o *Orders) queuePaidMails(ctx context.Context, tx bun.Tx, orderID int64) e
 		bySeller[l.SellerID] = append(bySeller[l.SellerID], l)
 	}
 	for _, seller := range sellers {
-		to := emailOf[seller]
-		if to == "" {
-			continue // the seller's account is gone
-		}
-		if err := queue("sold", func() (models.Email, error) { return o.cfg.Mails.Sold(ctx, order, to, bySeller[seller]) }); err != nil {
-			return err
+		if to := emailOf[seller]; to != "" { // "": the seller's account is gone
+			mail, err := o.cfg.Mails.Sold(ctx, order, to, bySeller[seller])
+			render("sold", mail, err)
 		}
 	}
-	return nil
+	// One round trip for all of them; a database error fails the payment's
+	// transaction, and the provider tries again.
+	skipped, err := o.jobs.QueueEmails(ctx, tx, mails)
+	for i, err := range skipped {
+		o.cfg.Log.ErrorContext(ctx, "order mail not queued", "order_id", order.ID, "mail", what[i], "error", err)
+	}
+	return err
 }
 
 // ExpireHoldArgs is the job that ends a checkout's hold: queued with the order,
