@@ -35,9 +35,9 @@ func (j *Jobs) QueueEmail(ctx context.Context, db bun.IDB, e models.Email) error
 }
 
 // QueueEmails queues several messages in db in one round trip (the mails of a
-// paid order). A message that does not validate is skipped and reported in the
-// returned error list's place: skipped[i] is its validation error, and the rest
-// are queued.
+// paid order). A message that does not validate is skipped, with its
+// validation error in skipped under its index; the others are queued. err is
+// the database's.
 func (j *Jobs) QueueEmails(ctx context.Context, db bun.IDB, emails []models.Email) (skipped map[int]error, err error) {
 	params := make([]river.InsertManyParams, 0, len(emails))
 	for i, e := range emails {
