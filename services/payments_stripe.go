@@ -138,12 +138,13 @@ var ErrBadWebhookSignature = models.Errorf(models.EINVALID, "The webhook signatu
 // event for an order this shop does not have (or another shop's, by its payment
 // reference) is PaymentUnknownOrder with no error: Stripe retries anything
 // but a 2xx for days, and no retry can make it known. Errors:
-// ErrBadWebhookSignature (a 400; its Err says why, for the log) or the
+// ErrBadWebhookSignature (errors.Is; a 400, not the usual 422 of EINVALID;
+// the error's text says why, for the log) or the
 // database's (a 5xx: Stripe tries again later).
 func (s *StripePayments) HandleWebhook(ctx context.Context, payload []byte, signature string) (models.PaymentOutcome, error) {
 	event, err := webhook.ConstructEvent(payload, signature, s.cfg.WebhookSecret)
 	if err != nil {
-		return "", &models.Error{Code: ErrBadWebhookSignature.Code, Message: ErrBadWebhookSignature.Message, Err: err}
+		return "", fmt.Errorf("%w (%v)", ErrBadWebhookSignature, err)
 	}
 	var kind PaymentEventKind
 	switch event.Type {

@@ -223,13 +223,20 @@ func TestStripeWebhook(t *testing.T) {
 				payload, sig := stripeEvent(t, testWebhookSecret, "evt_bad", "checkout.session.completed", completed)
 				_, wrongSig := stripeEvent(t, "whsec_someone_else", "evt_bad", "checkout.session.completed", completed)
 				for name, header := range map[string]string{"missing": "", "wrong secret": wrongSig, "garbage": "t=1,v1=00"} {
-					if _, err := handle(payload, header); !errors.Is(err, services.ErrBadWebhookSignature) && models.ErrorCode(err) != models.EINVALID {
+					if _, err := handle(payload, header); !errors.Is(err, services.ErrBadWebhookSignature) || models.ErrorCode(err) != models.EINVALID {
 						t.Errorf("%s signature: %v, want EINVALID", name, err)
 					}
 				}
 				tampered := bytes.Replace(payload, []byte(`"amount_total":2500`), []byte(`"amount_total":1`), 1)
-				if _, err := handle(tampered, sig); models.ErrorCode(err) != models.EINVALID {
+				if _, err := handle(tampered, sig); !errors.Is(err, services.ErrBadWebhookSignature) {
 					t.Errorf("tampered payload: %v", err)
+				}
+				// Signed right, but for another API version than the library's: refused too.
+				old, _ := json.Marshal(map[string]any{"id": "evt_old", "object": "event", "api_version": "2020-08-27",
+					"type": "checkout.session.completed", "data": map[string]any{"object": completed}})
+				signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: old, Secret: testWebhookSecret})
+				if _, err := handle(signed.Payload, signed.Header); !errors.Is(err, services.ErrBadWebhookSignature) {
+					t.Errorf("another API version: %v", err)
 				}
 				if status(order.ID) != models.OrderPending || s.count("SELECT COUNT(*) FROM processed_webhook_events") != 0 {
 					t.Error("a refused webhook changed something")
