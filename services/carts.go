@@ -43,7 +43,7 @@ const guestCartPruneBatch = 50
 var (
 	ErrCartQuantity    = models.Invalid(map[string]string{"quantity": "Choose a quantity from 1 to 99."})
 	ErrOwnProduct      = models.Errorf(models.EINVALID, "You cannot buy your own product.")
-	ErrNotOnSale       = models.Errorf(models.ECONFLICT, "This product is no longer available.")
+	ErrNotOnSale       = models.Conflict("This product is no longer available.")
 	ErrNotInCart       = models.Errorf(models.ENOTFOUND, "That product is not in your cart.")
 	errNoCartOwner     = errors.New("carts: the cart owner needs a user id or a valid guest token")
 	errGuestCartMerger = errors.New("carts: merging needs a valid guest token and a user id")
@@ -58,9 +58,9 @@ func OnlyLeftMessage(n int64) string { return fmt.Sprintf("Only %d left", n) }
 // stockConflict is the ECONFLICT for wanting more than the stock left.
 func stockConflict(left int64) error {
 	if left <= 0 {
-		return models.Errorf(models.ECONFLICT, "%s.", SoldOutMessage)
+		return models.Conflict(SoldOutMessage + ".")
 	}
-	return models.Errorf(models.ECONFLICT, "%s.", OnlyLeftMessage(left))
+	return models.Conflict(OnlyLeftMessage(left) + ".")
 }
 
 // NewCarts returns the cart service.

@@ -218,7 +218,8 @@ func sqlInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 
 
 // shortageError is the ECONFLICT that names each product with too few left.
 func shortageError(lines []orderLineRow, short map[int64]int64) error {
-	e := &models.Error{Code: models.ECONFLICT, Fields: map[string]string{}}
+	e := models.Conflict("")
+	e.Fields = map[string]string{}
 	var parts []string
 	for _, l := range lines {
 		left, ok := short[l.ProductID.Int64]

@@ -62,7 +62,7 @@ func (o *Orders) now() time.Time { return o.cfg.Now().UTC().Truncate(time.Micros
 
 // ErrOrderNotFound answers an order that does not exist or is someone else's:
 // the two look the same.
-var ErrOrderNotFound = models.Errorf(models.ENOTFOUND, "We could not find that order.")
+var ErrOrderNotFound = models.NotFound("order")
 
 // orderRow is a row of orders.
 type orderRow struct {

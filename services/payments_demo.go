@@ -2,9 +2,9 @@ package services
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/paths"
 )
 
 // DemoPayments is the payment provider of the embedded default (no Stripe
@@ -26,17 +26,12 @@ func (*DemoPayments) Name() string { return models.ProviderDemo }
 
 // CreateSession sends the buyer to the demo payment page.
 func (*DemoPayments) CreateSession(_ context.Context, req PaymentRequest) (PaymentSession, error) {
-	return PaymentSession{URL: DemoPaymentPath(req.Order.ID)}, nil
-}
-
-// DemoPaymentPath is the demo payment page of an order.
-func DemoPaymentPath(orderID int64) string {
-	return "/orders/" + strconv.FormatInt(orderID, 10) + "/pay"
+	return PaymentSession{URL: paths.OrderPay(req.Order.ID)}, nil
 }
 
 // ErrOrderNotPending refuses to pay or cancel an order that is no longer
 // waiting for payment (ECONFLICT).
-var ErrOrderNotPending = models.Errorf(models.ECONFLICT, "This order is no longer waiting for payment.")
+var ErrOrderNotPending = models.Conflict("This order is no longer waiting for payment.")
 
 // demoOrder returns the buyer's pending demo order.
 func (d *DemoPayments) demoOrder(ctx context.Context, buyerID, orderID int64) (*orderRow, error) {

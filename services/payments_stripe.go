@@ -15,6 +15,7 @@ import (
 	"github.com/stripe/stripe-go/v85/webhook"
 
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/paths"
 )
 
 // StripePayments takes payments with Stripe Checkout
@@ -88,8 +89,8 @@ func (s *StripePayments) CreateSession(ctx context.Context, req PaymentRequest) 
 	params := &stripe.CheckoutSessionCreateParams{
 		Mode:              stripe.String(string(stripe.CheckoutSessionModePayment)),
 		ClientReferenceID: stripe.String(orderID),
-		SuccessURL:        stripe.String(s.cfg.PublicURL + "/orders/" + orderID),
-		CancelURL:         stripe.String(s.cfg.PublicURL + "/cart"),
+		SuccessURL:        stripe.String(s.cfg.PublicURL + paths.Order(order.ID)),
+		CancelURL:         stripe.String(s.cfg.PublicURL + paths.Cart),
 		ExpiresAt:         stripe.Int64(expires.Unix()),
 		Metadata:          map[string]string{"order_id": orderID, "payment_ref": req.Ref},
 	}

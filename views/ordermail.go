@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/paths"
 )
 
 // OrderMails renders the mail of a paid order: the buyer's receipt and each
@@ -34,7 +35,7 @@ func (m OrderMails) Receipt(ctx context.Context, order models.Order, buyerEmail 
 		Subject: "Your receipt for order #" + id, Heading: "Thank you for your order",
 		Intro: fmt.Sprintf("We received your payment of %s for order #%s on %s.", order.Total(), id, paidDate(order)),
 		Lines: order.Lines, Currency: order.Currency, TotalLabel: "Total paid", TotalCents: order.TotalCents,
-		ActionLabel: "See your order", Action: "/orders/" + id,
+		ActionLabel: "See your order", Action: paths.Order(order.ID),
 	})
 }
 
@@ -50,7 +51,7 @@ func (m OrderMails) Sold(ctx context.Context, order models.Order, sellerEmail st
 		Subject: "You sold " + soldWhat(lines) + " (order #" + id + ")", Heading: "You made a sale",
 		Intro: fmt.Sprintf("Order #%s was paid on %s. These items are yours to send.", id, paidDate(order)),
 		Lines: lines, Currency: order.Currency, TotalLabel: "Your total", TotalCents: total,
-		ActionLabel: "See your sales", Action: "/account/sales",
+		ActionLabel: "See your sales", Action: paths.AccountSales,
 	})
 }
 

@@ -34,6 +34,7 @@ func All() []Migration {
 		createOutboxMails(),
 		catalogVersionToken(),
 		createAccountTokens(),
+		productSearch(),
 		productStock(),
 		createCarts(),
 		createOrders(),
