@@ -34,11 +34,11 @@ func All() []Migration {
 		createOutboxMails(),
 		catalogVersionToken(),
 		createAccountTokens(),
-		productSearch(),
 		productStock(),
 		createCarts(),
 		createOrders(),
 		createProcessedWebhookEvents(),
+		productSearch(),
 	}
 }
 

@@ -6,7 +6,7 @@ package migrations
 // against overselling. It has no upper bound: giving back reserved items may
 // take a count past what the form allows.
 func productStock() Migration {
-	return Migration{Name: "20261215300001", Comment: "product_stock", Statements: map[string][]string{
+	return Migration{Name: "20261203300001", Comment: "product_stock", Statements: map[string][]string{
 		"pg":     {`ALTER TABLE products ADD COLUMN stock INTEGER CHECK (stock >= 0)`},
 		"sqlite": {`ALTER TABLE products ADD COLUMN stock INTEGER CHECK (stock >= 0)`},
 	}}

@@ -5,7 +5,7 @@ package migrations
 // until it gets a 2xx, and may deliver twice) finds its id here and changes
 // nothing.
 func createProcessedWebhookEvents() Migration {
-	return Migration{Name: "20261215300004", Comment: "create_processed_webhook_events", Statements: map[string][]string{
+	return Migration{Name: "20261203300004", Comment: "create_processed_webhook_events", Statements: map[string][]string{
 		"pg": {
 			`CREATE TABLE processed_webhook_events (
 				provider TEXT NOT NULL,
