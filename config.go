@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/handlers"
+	"github.com/storefront/storefront/models"
 	"github.com/storefront/storefront/services"
 )
 
@@ -65,6 +66,13 @@ type Config struct {
 
 	// PasswordResetTTL is how long a mailed password-reset link works.
 	PasswordResetTTL time.Duration
+
+	// Payments: see loadPayments.
+	Currency            string        // CURRENCY: ISO 4217, two decimals
+	CheckoutHold        time.Duration // CHECKOUT_HOLD: how long checkout reserves stock
+	StripeSecretKey     string        // STRIPE_SECRET_KEY: empty takes no real payments (the demo provider)
+	StripeWebhookSecret string        // STRIPE_WEBHOOK_SECRET: the webhook endpoint's signing secret
+	StripeAPIURL        string        // STRIPE_API_URL: another API base (tests: stripe-mock)
 }
 
 // loadConfig reads the configuration through getenv (os.Getenv in production, a
@@ -184,6 +192,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, "REDIS_URL must start with redis:// or rediss://")
 	}
 	errs = append(errs, loadMailAndFiles(&cfg, env)...)
+	errs = append(errs, loadPayments(&cfg, env)...)
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
@@ -233,6 +242,49 @@ func loadMailAndFiles(cfg *Config, env func(key, def string) string) []string {
 		if u, err := url.Parse(cfg.BlobURL); err != nil || u.Scheme != "s3" || u.Host == "" {
 			errs = append(errs, "BLOB_URL must be s3://bucket?endpoint=...&region=...")
 		}
+	}
+	return errs
+}
+
+// loadPayments reads the currency, the checkout hold and the Stripe settings
+// into cfg (after PublicURL and Development) and returns what is wrong with them.
+// Without STRIPE_SECRET_KEY the shop takes no real payments: orders are paid on
+// its own "test mode" page.
+func loadPayments(cfg *Config, env func(key, def string) string) []string {
+	var errs []string
+	currency, msg := models.ParseCurrency(env("CURRENCY", models.DefaultCurrency))
+	if msg != "" {
+		errs = append(errs, fmt.Sprintf("CURRENCY=%q %s", env("CURRENCY", ""), msg))
+	}
+	cfg.Currency = currency
+	hold := env("CHECKOUT_HOLD", services.DefaultCheckoutHold.String())
+	d, err := time.ParseDuration(hold)
+	if err != nil || d < time.Minute || d > 24*time.Hour {
+		errs = append(errs, fmt.Sprintf("CHECKOUT_HOLD=%q is not a duration from 1m to 24h, like 30m", hold))
+	}
+	cfg.CheckoutHold = d
+	cfg.StripeSecretKey = env("STRIPE_SECRET_KEY", "")
+	cfg.StripeWebhookSecret = env("STRIPE_WEBHOOK_SECRET", "")
+	cfg.StripeAPIURL = env("STRIPE_API_URL", "")
+	if cfg.StripeSecretKey == "" {
+		if cfg.StripeWebhookSecret != "" || cfg.StripeAPIURL != "" {
+			errs = append(errs, "STRIPE_WEBHOOK_SECRET and STRIPE_API_URL need STRIPE_SECRET_KEY")
+		}
+		return errs
+	}
+	if !strings.HasPrefix(cfg.StripeSecretKey, "sk_") && !strings.HasPrefix(cfg.StripeSecretKey, "rk_") {
+		errs = append(errs, "STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…)")
+	}
+	if !strings.HasPrefix(cfg.StripeWebhookSecret, "whsec_") {
+		errs = append(errs, "STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY: the webhook endpoint's signing secret (whsec_…)")
+	}
+	if cfg.StripeAPIURL != "" {
+		if u, err := url.Parse(cfg.StripeAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Sprintf("STRIPE_API_URL=%q is not an http(s) URL", redactURL(cfg.StripeAPIURL)))
+		}
+	}
+	if !cfg.Development && strings.HasPrefix(cfg.PublicURL, "http://localhost") {
+		errs = append(errs, "PUBLIC_URL is required in production with STRIPE_SECRET_KEY (Stripe sends buyers back to it)")
 	}
 	return errs
 }

@@ -139,6 +139,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		services.WorkJob(func(ctx context.Context, req services.PasswordResetRequest) error {
 			return security.WorkPasswordResetRequest(ctx, req)
 		}),
+		services.ExpireHoldWorker(db, log),
 	}
 	jobs, err := services.NewJobs(db, services.JobsConfig{DatabaseURL: cfg.DatabaseURL, Log: log, Workers: jobWorkers})
 	if err != nil {
@@ -149,6 +150,11 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		PasswordResetTTL: cfg.PasswordResetTTL,
 		Mails:            views.AccountMails{ShopURL: cfg.PublicURL},
 	})
+	buy, err := newBuying(cfg, db, jobs, log)
+	if err != nil {
+		return err
+	}
+	_ = buy // TODO(issue12): handed to handlers.Deps with the cart, checkout, order and webhook routes
 
 	var schemaReady, draining atomic.Bool
 	migrationFailed := make(chan error, 1)

@@ -21,13 +21,19 @@ const (
 type Product struct {
 	bun.BaseModel `bun:"table:products,alias:p"`
 
-	ID          int64     `bun:"id,pk,autoincrement"`
-	SellerID    int64     `bun:"seller_id,notnull"`
-	Name        string    `bun:"name,notnull"`
-	Description string    `bun:"description,notnull"`
-	PriceCents  int64     `bun:"price_cents,notnull"`
-	CreatedAt   time.Time `bun:"created_at,notnull"`
+	ID          int64  `bun:"id,pk,autoincrement"`
+	SellerID    int64  `bun:"seller_id,notnull"`
+	Name        string `bun:"name,notnull"`
+	Description string `bun:"description,notnull"`
+	PriceCents  int64  `bun:"price_cents,notnull"`
+	// Stock is how many can still be bought; nil is unlimited. Checkout reserves
+	// from it and a cancelled or expired order gives back (services.Checkout).
+	Stock     *int64    `bun:"stock"`
+	CreatedAt time.Time `bun:"created_at,notnull"`
 }
+
+// SoldOut reports whether none can be bought.
+func (p Product) SoldOut() bool { return p.Stock != nil && *p.Stock <= 0 }
 
 // Price formats the product's price for display, in dollars.
 func (p Product) Price() string { return "$" + FormatPrice(p.PriceCents) }
@@ -38,6 +44,8 @@ type ProductInput struct {
 	Name        string
 	Description string
 	Price       string
+	// Stock is the optional stock count; empty is unlimited.
+	Stock string
 }
 
 // Validate checks the input and returns the product to create (without seller and
@@ -71,6 +79,12 @@ func (in ProductInput) Validate() (Product, error) {
 		fields["price"] = msg
 	}
 	p.PriceCents = cents
+
+	stock, msg := ParseStock(in.Stock)
+	if msg != "" {
+		fields["stock"] = msg
+	}
+	p.Stock = stock
 
 	if len(fields) > 0 {
 		return Product{}, Invalid(fields)
@@ -109,6 +123,31 @@ func ParsePrice(s string) (int64, string) {
 		return 0, "The price can be at most 1,000,000.00."
 	}
 	return cents, ""
+}
+
+// StockMax bounds the stock count a seller may enter.
+const StockMax = 1_000_000
+
+// ParseStock reads the optional stock field: empty is unlimited (nil), else a
+// whole number from 0 to StockMax. It returns a user-facing message when the
+// text is neither.
+func ParseStock(s string) (*int64, string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, ""
+	}
+	digits, ok := stripThousands(s)
+	if !ok || !allDigits(digits) {
+		return nil, "Enter a whole number of items, or leave it empty for unlimited stock."
+	}
+	if len(digits) > 7 {
+		return nil, "The stock can be at most 1,000,000."
+	}
+	n, _ := strconv.ParseInt(digits, 10, 64)
+	if n > StockMax {
+		return nil, "The stock can be at most 1,000,000."
+	}
+	return &n, ""
 }
 
 // stripThousands removes correctly placed thousands separators ("1,299,000").

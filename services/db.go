@@ -179,3 +179,6 @@ func isConnectionError(err error) bool {
 		strings.Contains(msg, "i/o timeout") || strings.Contains(msg, "failed to connect") ||
 		strings.Contains(msg, "conn closed") || strings.Contains(msg, "driver: bad connection")
 }
+
+// isNoRowsErr reports a query that found no row.
+func isNoRowsErr(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -176,8 +176,18 @@ func NewJobs(db *bun.DB, cfg JobsConfig) (*Jobs, error) {
 // before any worker could see it. Given the database itself, the job is queued
 // on its own. An unknown kind is an error, as is a database that does not answer.
 func (j *Jobs) Enqueue(ctx context.Context, db bun.IDB, args JobArgs) error {
+	return j.insert(ctx, db, args, nil)
+}
+
+// EnqueueAt is Enqueue for a job that must not run before at (a checkout's hold
+// expiring, say); a time in the past runs it at once.
+func (j *Jobs) EnqueueAt(ctx context.Context, db bun.IDB, args JobArgs, at time.Time) error {
+	return j.insert(ctx, db, args, &river.InsertOpts{ScheduledAt: at})
+}
+
+func (j *Jobs) insert(ctx context.Context, db bun.IDB, args JobArgs, opts *river.InsertOpts) error {
 	err := InTx(ctx, db, func(ctx context.Context, tx bun.Tx) error {
-		_, err := j.inserter.InsertTx(ctx, tx.Tx, args, nil)
+		_, err := j.inserter.InsertTx(ctx, tx.Tx, args, opts)
 		return err
 	})
 	return dbError("jobs: enqueue "+args.Kind(), err)

@@ -34,6 +34,32 @@ func (j *Jobs) QueueEmail(ctx context.Context, db bun.IDB, e models.Email) error
 	return j.Enqueue(ctx, db, SendEmailArgs{Email: e})
 }
 
+// QueueEmails queues several messages in db in one round trip (the mails of a
+// paid order). A message that does not validate is skipped, with its
+// validation error in skipped under its index; the others are queued. err is
+// the database's.
+func (j *Jobs) QueueEmails(ctx context.Context, db bun.IDB, emails []models.Email) (skipped map[int]error, err error) {
+	params := make([]river.InsertManyParams, 0, len(emails))
+	for i, e := range emails {
+		if err := e.Validate(); err != nil {
+			if skipped == nil {
+				skipped = map[int]error{}
+			}
+			skipped[i] = err
+			continue
+		}
+		params = append(params, river.InsertManyParams{Args: SendEmailArgs{Email: e}})
+	}
+	if len(params) == 0 {
+		return skipped, nil
+	}
+	err = InTx(ctx, db, func(ctx context.Context, tx bun.Tx) error {
+		_, err := j.inserter.InsertManyTx(ctx, tx.Tx, params)
+		return err
+	})
+	return skipped, dbError("jobs: enqueue "+SendEmailArgs{}.Kind(), err)
+}
+
 // SendEmailWorker sends queued mail through m. A message that can never be sent
 // (invalid, or refused by the server for good with a 5xx answer) is cancelled
 // rather than retried 25 times; anything else is retried.

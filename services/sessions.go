@@ -20,8 +20,9 @@ import (
 const tokenBytes = 32
 
 // Session is the server-side state of a signed-in visitor. The cookie carries
-// only the random ID. Guests have no session: their forms carry a token in a
-// cookie of their own, and nothing is stored for them.
+// only the random ID. Guests have no session (their forms carry a token in a
+// cookie of their own, and nothing is stored for them) until they put something
+// in a cart: then StartGuest gives them one that holds only the cart's token.
 type Session struct {
 	ID     string `json:"-"`
 	UserID int64  `json:"uid"`
@@ -36,6 +37,10 @@ type Session struct {
 	// address) describe the sign-in for the user's list of sessions.
 	UserAgent string `json:"ua,omitempty"`
 	Network   string `json:"net,omitempty"`
+	// CartToken names a guest's cart (Carts, models.CartOwner.GuestToken): a
+	// random token, only in guest sessions. At login the guest cart is merged
+	// into the user's (Carts.MergeGuestCart) and the new session has none.
+	CartToken string `json:"cart,omitempty"`
 }
 
 // SignedIn reports whether the session belongs to a logged-in user.
@@ -103,6 +108,25 @@ func (s *Sessions) SignIn(ctx context.Context, old *Session, userID int64, email
 	return sess, nil
 }
 
+// StartGuest starts a session for a guest who puts something in a cart: user
+// 0, a CSRF token and a new CartToken. It lives by the same idle timeout and
+// absolute lifetime as any session; SignIn replaces it.
+func (s *Sessions) StartGuest(ctx context.Context, client ClientInfo) (*Session, error) {
+	now := s.now()
+	sess := &Session{
+		ID: NewToken(), CSRFToken: NewToken(), CartToken: NewToken(), CreatedAt: now.Unix(), LastSeen: now.Unix(),
+		UserAgent: printable(client.UserAgent, maxUserAgent), Network: models.CoarseIP(client.IP),
+	}
+	raw, err := json.Marshal(sess)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.Create(ctx, 0, sess.ID, raw, s.ttl(sess, now)); err != nil {
+		return nil, unavailable("sessions: create guest", err)
+	}
+	return sess, nil
+}
+
 // Load returns the session with the given ID, or nil when there is none: unknown,
 // expired and malformed IDs are all "no session", so a client-made ID is never
 // adopted. An error means the storage failed (EUNAVAILABLE).
@@ -126,14 +150,15 @@ func (s *Sessions) Load(ctx context.Context, id string) (*Session, error) {
 	return sess, nil
 }
 
-// decode returns the stored session, or nil for anything that is not a
-// signed-in session (including a guest pre-session an older version stored).
+// decode returns the stored session, or nil for anything that is neither a
+// signed-in session nor a guest's cart session (a guest pre-session an older
+// version stored has no cart token).
 func (s *Sessions) decode(id string, raw []byte) *Session {
 	if raw == nil {
 		return nil
 	}
 	sess := new(Session)
-	if err := json.Unmarshal(raw, sess); err != nil || sess.CSRFToken == "" || sess.UserID == 0 {
+	if err := json.Unmarshal(raw, sess); err != nil || sess.CSRFToken == "" || (sess.UserID == 0 && !ValidToken(sess.CartToken)) {
 		return nil
 	}
 	sess.ID = id

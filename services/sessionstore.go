@@ -34,9 +34,10 @@ type SessionStore interface {
 
 // MemorySessionStore is an in-process SessionStore for running without Redis.
 // Sessions in it end when the process does, and it is not shared between
-// instances. Only signed-in sessions are ever stored (guests' forms store
-// nothing), so its size is bounded by successful logins, which the password
-// hash and the login throttle already limit.
+// instances. Besides signed-in sessions (bounded by successful logins, which the
+// password hash and the login throttle limit) it keeps guests' cart sessions
+// (user 0, Sessions.StartGuest), which expire with the idle timeout and are
+// swept as they do.
 type MemorySessionStore struct {
 	mu      sync.Mutex
 	records map[string]memoryRecord

@@ -34,6 +34,10 @@ func All() []Migration {
 		createOutboxMails(),
 		catalogVersionToken(),
 		createAccountTokens(),
+		productStock(),
+		createCarts(),
+		createOrders(),
+		createProcessedWebhookEvents(),
 		productSearch(),
 	}
 }

@@ -1,0 +1,372 @@
+package services
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/storefront/storefront/models"
+)
+
+// Carts keeps shopping carts in the database: one per signed-in user, and one
+// per guest, found by the SHA-256 of the random token the guest's session keeps
+// (Session.CartToken). Being rows, carts survive restarts, are the same on
+// every instance, and follow a user to any browser.
+type Carts struct {
+	db  bun.IDB // the database, or the caller's transaction (WithTx)
+	cfg CartsConfig
+}
+
+// CartsConfig configures Carts.
+type CartsConfig struct {
+	// GuestCartTTL is how long a guest cart is kept after it was made: make it
+	// at least SESSION_MAX_LIFETIME, as no guest session, and so no way to reach
+	// the cart, lasts longer. 0: DefaultGuestCartTTL.
+	GuestCartTTL time.Duration
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+}
+
+// DefaultGuestCartTTL keeps guest carts a day.
+const DefaultGuestCartTTL = 24 * time.Hour
+
+// guestCartPruneBatch bounds the old guest carts one new guest cart removes, so
+// pruning costs every new guest cart a little rather than some of them a lot.
+const guestCartPruneBatch = 50
+
+// Cart errors a handler shows next to the cart or the product.
+var (
+	ErrCartQuantity    = models.Invalid(map[string]string{"quantity": "Choose a quantity from 1 to 99."})
+	ErrOwnProduct      = models.Errorf(models.EINVALID, "You cannot buy your own product.")
+	ErrNotOnSale       = models.Conflict("This product is no longer available.")
+	ErrNotInCart       = models.Errorf(models.ENOTFOUND, "That product is not in your cart.")
+	errNoCartOwner     = errors.New("carts: the cart owner needs a user id or a valid guest token")
+	errGuestCartMerger = errors.New("carts: merging needs a valid guest token and a user id")
+)
+
+// SoldOutMessage and OnlyLeftMessage are how a shortage is said everywhere.
+const SoldOutMessage = "Sold out"
+
+// OnlyLeftMessage says how many are left, n > 0.
+func OnlyLeftMessage(n int64) string { return fmt.Sprintf("Only %d left", n) }
+
+// stockConflict is the ECONFLICT for wanting more than the stock left.
+func stockConflict(left int64) error {
+	if left <= 0 {
+		return models.Conflict(SoldOutMessage + ".")
+	}
+	return models.Conflict(OnlyLeftMessage(left) + ".")
+}
+
+// NewCarts returns the cart service.
+func NewCarts(db *bun.DB, cfg CartsConfig) *Carts {
+	if cfg.GuestCartTTL <= 0 {
+		cfg.GuestCartTTL = DefaultGuestCartTTL
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Carts{db: db, cfg: cfg}
+}
+
+// WithTx returns the service working inside tx (see InTx).
+func (c *Carts) WithTx(tx bun.Tx) *Carts {
+	inTx := *c
+	inTx.db = tx
+	return &inTx
+}
+
+func (c *Carts) now() time.Time { return c.cfg.Now().UTC().Truncate(time.Microsecond) }
+
+// ownerCondition is the WHERE condition on carts (alias c) that picks the
+// owner's cart, with its argument.
+func ownerCondition(owner models.CartOwner) (string, any, error) {
+	switch {
+	case owner.UserID > 0 && owner.GuestToken == "":
+		return "c.user_id = ?", owner.UserID, nil
+	case owner.UserID == 0 && ValidToken(owner.GuestToken):
+		return "c.guest_token_hash = ?", hashToken(owner.GuestToken), nil
+	}
+	return "", nil, errNoCartOwner
+}
+
+// checkQuantity accepts 1 to 99.
+func checkQuantity(qty int) error {
+	if qty < 1 || qty > models.CartMaxQuantity {
+		return ErrCartQuantity
+	}
+	return nil
+}
+
+// buyableProduct is what adding to a cart needs to know of a product.
+type buyableProduct struct {
+	ID         int64  `bun:"id"`
+	SellerID   int64  `bun:"seller_id"`
+	PriceCents int64  `bun:"price_cents"`
+	Stock      *int64 `bun:"stock"`
+	OnSale     bool   `bun:"on_sale"`
+}
+
+func loadBuyableProduct(ctx context.Context, db bun.IDB, id int64) (*buyableProduct, error) {
+	p := new(buyableProduct)
+	err := db.NewRaw("SELECT p.id, p.seller_id, p.price_cents, p.stock, "+onSaleColumnSQL("p")+" FROM products p WHERE p.id = ?", id).Scan(ctx, p)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errProductNotFound
+	}
+	return p, err
+}
+
+// AddItem puts qty (1 to 99) of a product in the owner's cart, or adds qty to
+// the line already there, capped at 99. It refuses a seller's own product
+// (ErrOwnProduct, EINVALID), a product that is not on sale (ErrNotOnSale,
+// ECONFLICT), one that is sold out or has fewer left than the line would hold
+// ("Sold out." / "Only N left.", ECONFLICT) and an unknown product (ENOTFOUND).
+// A guest's cart is made on its first item.
+func (c *Carts) AddItem(ctx context.Context, owner models.CartOwner, productID int64, qty int) error {
+	if err := checkQuantity(qty); err != nil {
+		return err
+	}
+	if _, _, err := ownerCondition(owner); err != nil {
+		return err
+	}
+	err := InTx(ctx, c.db, func(ctx context.Context, tx bun.Tx) error {
+		p, err := loadBuyableProduct(ctx, tx, productID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case owner.UserID != 0 && p.SellerID == owner.UserID:
+			return ErrOwnProduct
+		case !p.OnSale:
+			return ErrNotOnSale
+		}
+		cartID, err := c.ensureCart(ctx, tx, owner)
+		if err != nil {
+			return err
+		}
+		var have int
+		err = tx.NewRaw("SELECT quantity FROM cart_items WHERE cart_id = ? AND product_id = ?", cartID, productID).Scan(ctx, &have)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if want := min(have+qty, models.CartMaxQuantity); p.Stock != nil && int64(want) > *p.Stock {
+			return stockConflict(*p.Stock)
+		}
+		// The price the buyer saw is now the current one.
+		_, err = tx.NewRaw(`INSERT INTO cart_items (cart_id, product_id, quantity, added_price_cents, added_at)
+			VALUES (?, ?, ?, ?, ?) `+addQuantitiesSQL()+`, added_price_cents = excluded.added_price_cents`,
+			cartID, productID, qty, p.PriceCents, c.now()).Exec(ctx)
+		return err
+	})
+	return dbError("carts: add item", err)
+}
+
+// addQuantitiesSQL ends an INSERT INTO cart_items: a product already in the
+// cart gets the quantities added, capped at 99 in the statement itself, so the
+// cap holds whatever another request added meanwhile.
+func addQuantitiesSQL() string {
+	max := strconv.Itoa(models.CartMaxQuantity)
+	return `ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = CASE WHEN cart_items.quantity + excluded.quantity > ` +
+		max + ` THEN ` + max + ` ELSE cart_items.quantity + excluded.quantity END`
+}
+
+// ensureCart returns the id of the owner's cart, making it if there is none.
+// A new guest cart also prunes guest carts older than GuestCartTTL.
+func (c *Carts) ensureCart(ctx context.Context, tx bun.Tx, owner models.CartOwner) (int64, error) {
+	column, value := "user_id", any(owner.UserID)
+	if owner.UserID == 0 {
+		column, value = "guest_token_hash", hashToken(owner.GuestToken)
+	}
+	res, err := tx.NewRaw("INSERT INTO carts (?, created_at) VALUES (?, ?) ON CONFLICT (?) DO NOTHING",
+		bun.Ident(column), value, c.now(), bun.Ident(column)).Exec(ctx)
+	if err != nil {
+		if isForeignKeyViolation(err) {
+			return 0, ErrUserGone
+		}
+		return 0, err
+	}
+	if n, _ := res.RowsAffected(); n == 1 && owner.UserID == 0 {
+		if err := c.pruneGuestCarts(ctx, tx); err != nil {
+			return 0, err
+		}
+	}
+	var id int64
+	err = tx.NewRaw("SELECT id FROM carts WHERE ? = ?", bun.Ident(column), value).Scan(ctx, &id)
+	return id, err
+}
+
+// pruneGuestCarts removes a batch of guest carts that no session can reach any more.
+func (c *Carts) pruneGuestCarts(ctx context.Context, tx bun.Tx) error {
+	_, err := tx.NewRaw(`DELETE FROM carts WHERE id IN (
+		SELECT id FROM carts WHERE user_id IS NULL AND created_at < ? ORDER BY created_at LIMIT ?)`,
+		c.now().Add(-c.cfg.GuestCartTTL), guestCartPruneBatch).Exec(ctx)
+	return err
+}
+
+// SetQuantity sets a line's quantity (1 to 99; 0 removes the line). A product
+// not in the cart is ErrNotInCart (ENOTFOUND); more than the stock left is
+// ECONFLICT ("Only N left.").
+func (c *Carts) SetQuantity(ctx context.Context, owner models.CartOwner, productID int64, qty int) error {
+	if qty == 0 {
+		return c.RemoveItem(ctx, owner, productID)
+	}
+	if err := checkQuantity(qty); err != nil {
+		return err
+	}
+	cond, arg, err := ownerCondition(owner)
+	if err != nil {
+		return err
+	}
+	err = InTx(ctx, c.db, func(ctx context.Context, tx bun.Tx) error {
+		var stock sql.NullInt64
+		err := tx.NewRaw("SELECT p.stock FROM cart_items ci JOIN carts c ON c.id = ci.cart_id JOIN products p ON p.id = ci.product_id"+
+			" WHERE "+cond+" AND ci.product_id = ?", arg, productID).Scan(ctx, &stock)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotInCart
+		}
+		if err != nil {
+			return err
+		}
+		if stock.Valid && int64(qty) > stock.Int64 {
+			return stockConflict(stock.Int64)
+		}
+		_, err = tx.NewRaw("UPDATE cart_items SET quantity = ? WHERE product_id = ? AND cart_id = (SELECT c.id FROM carts c WHERE "+cond+")",
+			qty, productID, arg).Exec(ctx)
+		return err
+	})
+	return dbError("carts: set quantity", err)
+}
+
+// RemoveItem takes a product out of the cart; one that is not there is no error.
+func (c *Carts) RemoveItem(ctx context.Context, owner models.CartOwner, productID int64) error {
+	cond, arg, err := ownerCondition(owner)
+	if err != nil {
+		return err
+	}
+	_, err = c.db.NewRaw("DELETE FROM cart_items WHERE product_id = ? AND cart_id = (SELECT c.id FROM carts c WHERE "+cond+")",
+		productID, arg).Exec(ctx)
+	return dbError("carts: remove item", err)
+}
+
+// ItemCount returns the number of items in the owner's cart (for the nav
+// badge): one indexed query, 0 for a guest with no cart yet.
+func (c *Carts) ItemCount(ctx context.Context, owner models.CartOwner) (int, error) {
+	cond, arg, err := ownerCondition(owner)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = c.db.NewRaw("SELECT COALESCE(SUM(ci.quantity), 0) FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE "+cond, arg).Scan(ctx, &n)
+	return n, dbError("carts: count items", err)
+}
+
+// cartRow is one cart line joined with its product as it is now.
+type cartRow struct {
+	ProductID       int64     `bun:"product_id"`
+	Quantity        int       `bun:"quantity"`
+	AddedPriceCents int64     `bun:"added_price_cents"`
+	AddedAt         time.Time `bun:"added_at"`
+	Name            string    `bun:"name"`
+	PriceCents      int64     `bun:"price_cents"`
+	Stock           *int64    `bun:"stock"`
+	SellerID        int64     `bun:"seller_id"`
+	OnSale          bool      `bun:"on_sale"`
+	StoreName       string    `bun:"store_name"`
+	Cover           string    `bun:"cover"`
+}
+
+// loadCartRows returns the owner's cart lines in the order they were added.
+func loadCartRows(ctx context.Context, db bun.IDB, owner models.CartOwner) ([]cartRow, error) {
+	cond, arg, err := ownerCondition(owner)
+	if err != nil {
+		return nil, err
+	}
+	var rows []cartRow
+	err = db.NewRaw(`SELECT ci.product_id, ci.quantity, ci.added_price_cents, ci.added_at,
+			p.name, p.price_cents, p.stock, p.seller_id, `+productFactsSQL("p")+`
+		FROM cart_items ci JOIN carts c ON c.id = ci.cart_id JOIN products p ON p.id = ci.product_id
+		WHERE `+cond+` ORDER BY ci.added_at, ci.product_id`, arg).Scan(ctx, &rows)
+	return rows, err
+}
+
+// line is the row as the cart shows it, for the owner (their own products
+// cannot be bought).
+func (r cartRow) line(owner models.CartOwner) models.CartLine {
+	l := models.CartLine{
+		ProductID: r.ProductID, Name: r.Name, StoreName: r.StoreName, CoverImage: r.Cover,
+		UnitPriceCents: r.PriceCents, AddedPriceCents: r.AddedPriceCents, PriceChanged: r.PriceCents != r.AddedPriceCents,
+		Quantity: r.Quantity, Stock: r.Stock, LineTotalCents: r.PriceCents * int64(r.Quantity), AddedAt: r.AddedAt,
+		State: models.CartLineAvailable,
+	}
+	switch {
+	case !r.OnSale:
+		l.State = models.CartLineUnavailable
+	case r.Stock != nil && *r.Stock <= 0:
+		l.State = models.CartLineSoldOut
+	case owner.UserID != 0 && r.SellerID == owner.UserID:
+		l.State = models.CartLineOwnProduct
+	}
+	l.Short = l.Available() && r.Stock != nil && int64(r.Quantity) > *r.Stock
+	return l
+}
+
+// Cart returns the owner's cart with current prices: every line, those that
+// can no longer be bought marked so and left out of the subtotal. A guest with
+// no cart yet has an empty one.
+func (c *Carts) Cart(ctx context.Context, owner models.CartOwner) (*models.Cart, error) {
+	rows, err := loadCartRows(ctx, c.db, owner)
+	if err != nil {
+		return nil, dbError("carts: load cart", err)
+	}
+	cart := &models.Cart{Lines: make([]models.CartLine, 0, len(rows))}
+	for _, r := range rows {
+		l := r.line(owner)
+		cart.Lines = append(cart.Lines, l)
+		cart.ItemCount += l.Quantity
+		if l.Available() {
+			cart.SubtotalCents += l.LineTotalCents
+			cart.Checkoutable = true
+		}
+	}
+	return cart, nil
+}
+
+// MergeGuestCart moves a guest's cart into the user's at login or sign-up, in
+// one transaction: quantities of a product in both are added (capped at 99),
+// the user's own products stay behind, and the guest cart is deleted. No guest
+// cart is nothing to do.
+func (c *Carts) MergeGuestCart(ctx context.Context, guestToken string, userID int64) error {
+	if !ValidToken(guestToken) || userID <= 0 {
+		return errGuestCartMerger
+	}
+	err := InTx(ctx, c.db, func(ctx context.Context, tx bun.Tx) error {
+		var guestCart int64
+		err := tx.NewRaw("SELECT id FROM carts WHERE guest_token_hash = ?", hashToken(guestToken)).Scan(ctx, &guestCart)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		userCart, err := c.ensureCart(ctx, tx, models.CartOwner{UserID: userID})
+		if err != nil {
+			return err
+		}
+		_, err = tx.NewRaw(`INSERT INTO cart_items (cart_id, product_id, quantity, added_price_cents, added_at)
+			SELECT ?, gi.product_id, gi.quantity, gi.added_price_cents, gi.added_at
+			FROM cart_items gi JOIN products p ON p.id = gi.product_id
+			WHERE gi.cart_id = ? AND p.seller_id <> ? `+addQuantitiesSQL(),
+			userCart, guestCart, userID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.NewRaw("DELETE FROM carts WHERE id = ?", guestCart).Exec(ctx)
+		return err
+	})
+	return dbError("carts: merge guest cart", err)
+}
