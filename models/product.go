@@ -27,6 +27,17 @@ type Product struct {
 	Description string    `bun:"description,notnull"`
 	PriceCents  int64     `bun:"price_cents,notnull"`
 	CreatedAt   time.Time `bun:"created_at,notnull"`
+
+	// Seller tools. Status, UpdatedAt and DeletedAt are columns (a soft-deleted
+	// product keeps its row for past orders); a zero Status or UpdatedAt is
+	// written as the column's default. Store, Cover and Images are read with the
+	// product for its card or page (services join them) and never written.
+	Status    ProductStatus  `bun:"status,notnull,default:'published'"`
+	UpdatedAt time.Time      `bun:"updated_at,notnull,default:current_timestamp"`
+	DeletedAt time.Time      `bun:"deleted_at,nullzero"`
+	Store     StoreRef       `bun:"-"`
+	Cover     Image          `bun:"-"` // the first image; zero when there is none
+	Images    []ProductImage `bun:"-"` // in order, on product pages only
 }
 
 // Price formats the product's price for display, in dollars.
@@ -38,25 +49,26 @@ type ProductInput struct {
 	Name        string
 	Description string
 	Price       string
+
+	// Status is the button pressed: ProductPublished ("Publish"), ProductDraft
+	// ("Save as draft"), or "" (a new product is published, an edit keeps the
+	// status it had).
+	Status ProductStatus
+	// Store, on a seller's first product, is the store the form asks for; its
+	// messages are under store_name, store_slug and store_bio.
+	Store *StoreInput
 }
 
 // Validate checks the input and returns the product to create (without seller and
-// id), or EINVALID with a message per field.
+// id; Status as given, possibly ""), or EINVALID with a message per field,
+// the store's included.
 func (in ProductInput) Validate() (Product, error) {
 	var p Product
 	fields := map[string]string{}
 
 	p.Name = strings.TrimSpace(in.Name)
-	switch problem, n := checkText(p.Name, false), utf8.RuneCountInString(p.Name); {
-	case n == 0:
-		fields["name"] = "Enter a name."
-	case problem != textOK:
-		fields["name"] = problem.message("name")
-	case !hasVisibleCharacter(p.Name):
-		// Only zero-width or blank characters: the product would show as a blank card.
-		fields["name"] = "Enter a name with at least one visible letter, digit or symbol."
-	case n > ProductNameMaxLength:
-		fields["name"] = "Use at most 120 characters."
+	if msg := checkName(p.Name, ProductNameMaxLength); msg != "" {
+		fields["name"] = msg
 	}
 
 	p.Description = strings.TrimSpace(strings.ReplaceAll(in.Description, "\r\n", "\n"))
@@ -71,6 +83,20 @@ func (in ProductInput) Validate() (Product, error) {
 		fields["price"] = msg
 	}
 	p.PriceCents = cents
+
+	switch in.Status {
+	case "", ProductPublished, ProductDraft:
+		p.Status = in.Status
+	default:
+		fields["status"] = "Choose Publish or Save as draft."
+	}
+	if in.Store != nil {
+		if _, err := in.Store.Validate(); err != nil {
+			for field, msg := range FieldErrors(err) {
+				fields["store_"+field] = msg
+			}
+		}
+	}
 
 	if len(fields) > 0 {
 		return Product{}, Invalid(fields)

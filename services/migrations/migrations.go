@@ -34,6 +34,9 @@ func All() []Migration {
 		createOutboxMails(),
 		catalogVersionToken(),
 		createAccountTokens(),
+		productStatus(),
+		createStores(),
+		createProductImages(),
 	}
 }
 

@@ -1,0 +1,39 @@
+package models
+
+import "time"
+
+// Dashboard is what a seller's account page lists: their store and every
+// product they have not deleted, drafts included, newest first.
+type Dashboard struct {
+	// Store is nil for an account that has never sold (it has no store yet).
+	Store    *Store
+	Products []DashboardProduct
+	// Published and Drafts count all the seller's products, also beyond
+	// DashboardMaxProducts.
+	Published, Drafts int
+}
+
+// DashboardMaxProducts bounds the dashboard's list.
+const DashboardMaxProducts = 500
+
+// Truncated reports whether the seller has more products than the list holds.
+func (d Dashboard) Truncated() bool { return d.Published+d.Drafts > len(d.Products) }
+
+// DashboardProduct is one row of the seller's dashboard.
+type DashboardProduct struct {
+	ID         int64
+	Name       string
+	Status     ProductStatus
+	PriceCents int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	// Cover is the first image (zero when there is none): Cover.Thumbnail()
+	// is the small variant for the row.
+	Cover Image
+}
+
+// Price formats the price for display, in dollars.
+func (p DashboardProduct) Price() string { return "$" + FormatPrice(p.PriceCents) }
+
+// IsDraft reports whether only the seller can see the product.
+func (p DashboardProduct) IsDraft() bool { return p.Status == ProductDraft }
