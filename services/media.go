@@ -92,7 +92,10 @@ func NewMediaURLs(cfg BlobConfig) (MediaURLs, error) {
 	if err != nil || u.Host == "" {
 		return MediaURLs{}, fmt.Errorf("BLOB_URL: not a bucket URL")
 	}
-	q := u.Query()
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return MediaURLs{}, fmt.Errorf("BLOB_URL: %w", err)
+	}
 	bucket := u.Host
 	endpoint := q.Get("endpoint")
 	if endpoint == "" {
