@@ -140,3 +140,89 @@ func FuzzProductInput(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSearchInput: any query string is either refused (EINVALID naming only the
+// search form's fields, or ENOTFOUND for a page that is not one) or a query that
+// is bounded, printable and stable: its parse has only words of letters and
+// digits (nothing a database could read as an operator), its cache key does
+// not depend on case or spacing, and highlighting any name only splits it.
+func FuzzSearchInput(f *testing.F) {
+	for _, s := range []string{"mug", `"linen tea towel" -enamel`, "mug or teapot", "' OR 1=1 --", `\`, "a & b | !c :*",
+		"mug\x00", strings.Repeat("x", 201), "hedphones", "-", `"`, "or", "-\"\"", "t-shirt 350ml café"} {
+		f.Add(s, "", "", "", "", "")
+	}
+	f.Add("mug", "price_asc", "5", "50", "clay-works", "2")
+	f.Add("", "cheapest", "abc", "1.999", "Clay Works", "0")
+	f.Add("x", "relevance", "20", "10", "-", "02")
+	f.Fuzz(func(t *testing.T, text, sort, minPrice, maxPrice, store, page string) {
+		in := models.SearchInput{Q: text, Sort: sort, Min: minPrice, Max: maxPrice, Store: store, Page: page}
+		q, err := in.Parse()
+		if err != nil {
+			switch models.ErrorCode(err) {
+			case models.ENOTFOUND:
+			case models.EINVALID:
+				fields := models.FieldErrors(err)
+				if len(fields) == 0 {
+					t.Fatalf("%+v: EINVALID without field messages", in)
+				}
+				for f := range fields {
+					if f != "q" && f != "sort" && f != "min" && f != "max" && f != "store" {
+						t.Fatalf("%+v: message for unknown field %q", in, f)
+					}
+				}
+			default:
+				t.Fatalf("%+v: %v, want EINVALID or ENOTFOUND", in, err)
+			}
+			return
+		}
+		if !utf8.ValidString(q.Text) || utf8.RuneCountInString(q.Text) > models.SearchMaxLength || q.Text != strings.TrimSpace(q.Text) ||
+			strings.ContainsFunc(q.Text, func(r rune) bool {
+				return unicode.IsControl(r) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+			}) {
+			t.Fatalf("%+v: accepted text %+q", in, q.Text)
+		}
+		switch q.Sort {
+		case models.SortNewest, models.SortPriceAsc, models.SortPriceDesc:
+		case models.SortRelevance:
+			if q.Text == "" {
+				t.Fatalf("%+v: relevance without text", in)
+			}
+		default:
+			t.Fatalf("%+v: sort %q", in, q.Sort)
+		}
+		if q.MinCents < 0 || q.MaxCents < 0 || (q.MinCents > 0 && q.MaxCents > 0 && q.MinCents > q.MaxCents) || q.Page < 1 {
+			t.Fatalf("%+v: accepted %+v", in, q)
+		}
+		words := 0
+		for _, phrases := range append(q.Terms.Any, q.Terms.Exclude) {
+			for _, phrase := range phrases {
+				for _, w := range phrase {
+					words++
+					if w == "" || strings.ContainsFunc(w, func(r rune) bool {
+						return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
+					}) {
+						t.Fatalf("%+v: word %+q in %+v", in, w, q.Terms)
+					}
+				}
+			}
+		}
+		if words > 32 {
+			t.Fatalf("%+v: %d words", in, words)
+		}
+		again, err := models.SearchInput{Q: strings.ToUpper(q.Text) + "  ", Sort: string(q.Sort), Min: minPrice, Max: maxPrice,
+			Store: store, Page: page}.Parse()
+		if err == nil && isASCII(q.Text) && again.CacheKey() != q.CacheKey() {
+			t.Fatalf("%+v: cache key %q, but %q for the same query in capitals", in, q.CacheKey(), again.CacheKey())
+		}
+		assertSegmentsJoinTo(t, q.Terms.Highlight(text), text)
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

@@ -180,12 +180,16 @@ func FormatPrice(cents int64) string {
 	return b.String()
 }
 
-// ProductPage is one page of the newest-first product list.
+// ProductPage is one page of the newest-first product list, or of search results.
 type ProductPage struct {
 	Products []Product
 	Number   int // 1-based
 	HasPrev  bool
 	HasNext  bool
+	// Total counts the search's matches, up to SearchCountCap; TotalCapped says
+	// there are more than that. The plain list does not count (both stay zero).
+	Total       int
+	TotalCapped bool
 }
 
 // ProductsPerPage is the size of a product list page.

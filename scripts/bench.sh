@@ -7,6 +7,8 @@
 #   BENCH_PIN=1 (default): app (GOMAXPROCS=1), PostgreSQL and Redis on CPU 0,
 #                          wrk -t1 on CPU 1; BENCH_PIN=0: no pinning, GOMAXPROCS=2.
 #   BENCH_ROUNDS (5), BENCH_WARMUP (2s), BENCH_DURATION (8s), BENCH_PROFILE (5s, 0 = off).
+#   BENCH_PRODUCTS (1000; 100000 for search at scale), BENCH_SELLERS (one per 50 products),
+#   BENCH_SEARCH=1: also the search scenarios g-j (GET /products?q=...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
@@ -102,6 +104,7 @@ echo "bench: PostgreSQL pid $pg_pid on :$pg_port, Redis pid $redis_pid on :$redi
   -sut-cpu "$sut_cpu" -client-cpu "$client_cpu" -gomaxprocs "$gomaxprocs" \
   -cpus "$cpus" -rounds "${BENCH_ROUNDS:-5}" -warmup "${BENCH_WARMUP:-2s}" -duration "${BENCH_DURATION:-8s}" \
   -profile "${BENCH_PROFILE:-5s}" \
+  -products "${BENCH_PRODUCTS:-1000}" -sellers "${BENCH_SELLERS:-0}" -search="$([ "${BENCH_SEARCH:-0}" = 1 ] && echo true || echo false)" \
   -work "$work" -out bench/results/latest.md
 
 # The image pipeline is CPU- and memory-bound, not HTTP-bound: a Go benchmark

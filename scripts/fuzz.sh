@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs each fuzz target (the form parsers, the image upload checks) briefly on
+# Runs each fuzz target (the form and search parsers, the image upload checks) briefly on
 # top of its committed seed corpus (models/testdata/fuzz/, services/testdata/fuzz/).
 # A failure leaves the crashing input in that directory: commit it with the fix,
 # and it becomes a regular test case.
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-300000x}
 # -parallel 2: the machine has two cores, and CI runs nothing else meanwhile.
 for entry in models:FuzzParsePrice models:FuzzEmail models:FuzzSafeLocalPath models:FuzzProductInput \
-  services:FuzzInspectImage services:FuzzExifOrientation; do
+  models:FuzzSearchInput services:FuzzInspectImage services:FuzzExifOrientation; do
   pkg=${entry%%:*} target=${entry#*:}
   echo "fuzz: $target ($pkg) for $fuzztime"
   go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" -parallel=2 "./$pkg"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"math"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,9 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/storefront/storefront/internal/benchdata"
+	"github.com/storefront/storefront/models"
 )
 
 // scenario is one line of the table.
@@ -22,18 +26,60 @@ type scenario struct {
 	anonymous   bool // guests: must not write to Redis
 	path        string
 	script      string // a wrk Lua script in bench/
+	queries     string // for bench/search.lua: the list of searches (writeSearchQueries)
 	withSession bool
 	login       bool
 }
 
-var scenarios = []scenario{
-	{key: "a", name: "plaintext (ceiling)", conns: 32, anonymous: true, path: "/bench/plaintext"},
-	{key: "b", name: "product list, anonymous", conns: 32, anonymous: true, path: "/products"},
-	{key: "c", name: "product list, signed in", conns: 32, path: "/products", withSession: true},
-	{key: "d", name: "product detail, 1,000 ids", conns: 32, anonymous: true, path: "/", script: "bench/detail.lua"},
-	{key: "e", name: "POST /login, valid", conns: 4, path: "/", script: "bench/login.lua", login: true},
-	{key: "f", name: "account, signed in", conns: 32, path: "/account", withSession: true},
+// scenarios are the table's lines; the search scenarios (g-j) only with -search.
+func scenarios(search bool) []scenario {
+	list := []scenario{
+		{key: "a", name: "plaintext (ceiling)", conns: 32, anonymous: true, path: "/bench/plaintext"},
+		{key: "b", name: "product list, anonymous", conns: 32, anonymous: true, path: "/products"},
+		{key: "c", name: "product list, signed in", conns: 32, path: "/products", withSession: true},
+		{key: "d", name: "product detail, 1,000 ids", conns: 32, anonymous: true, path: "/", script: "bench/detail.lua"},
+		{key: "e", name: "POST /login, valid", conns: 4, path: "/", script: "bench/login.lua", login: true},
+		{key: "f", name: "account, signed in", conns: 32, path: "/account", withSession: true},
+	}
+	if search {
+		list = append(list, searchScenarios()...)
+	}
+	return list
 }
+
+// searchScenarios measure GET /products?q=... (issue 11) as guests: the query
+// everybody types (the results cache serves it), 1,000 distinct queries in
+// random order (mostly not cached, if the cache holds fewer), typos, and a word
+// with a price range in price order.
+func searchScenarios() []scenario {
+	text, minCents, maxCents, sort := benchdata.FilteredQuery()
+	filtered := url.Values{"q": {text}, "min": {models.FormatPrice(minCents)}, "max": {models.FormatPrice(maxCents)},
+		"sort": {string(sort)}}
+	return []scenario{
+		{key: "g", name: "search, popular query", conns: 32, anonymous: true,
+			path: "/products?" + url.Values{"q": {benchdata.PopularQuery}}.Encode()},
+		{key: "h", name: "search, 1,000 distinct queries", conns: 32, anonymous: true, path: "/", script: "bench/search.lua", queries: "spread"},
+		{key: "i", name: "search, typos", conns: 32, anonymous: true, path: "/", script: "bench/search.lua", queries: "typos"},
+		{key: "j", name: "search, filtered and sorted", conns: 32, anonymous: true, path: "/products?" + filtered.Encode()},
+	}
+}
+
+// writeSearchQueries writes the paths bench/search.lua requests, one per line,
+// for each list a scenario names.
+func writeSearchQueries(work string) error {
+	for name, texts := range map[string][]string{"spread": benchdata.Queries(1000), "typos": benchdata.TypoQueries()} {
+		var b strings.Builder
+		for _, text := range texts {
+			b.WriteString("/products?" + url.Values{"q": {text}}.Encode() + "\n")
+		}
+		if err := os.WriteFile(searchQueriesFile(work, name), []byte(b.String()), 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func searchQueriesFile(work, name string) string { return filepath.Join(work, "search-"+name+".txt") }
 
 // measurement is one scenario in one round.
 type measurement struct {
@@ -42,14 +88,15 @@ type measurement struct {
 }
 
 type bench struct {
-	o       options
-	cl      *client
-	base    string
-	app     *appProcess
-	session string
-	hash    time.Duration // before the rounds: sizes the login pools
-	hasher  *hashTimer
-	idEnv   []string
+	o         options
+	cl        *client
+	base      string
+	app       *appProcess
+	session   string
+	hash      time.Duration // before the rounds: sizes the login pools
+	hasher    *hashTimer
+	scenarios []scenario
+	env       []string // for the Lua scripts
 	// hashByRound is the hash time measured just before (e) in each round.
 	hashByRound, hashWallByRound []time.Duration
 
@@ -71,7 +118,7 @@ func (b *bench) threads() int {
 func (b *bench) rounds(ctx context.Context) error {
 	b.results = map[string][]measurement{}
 	for r := 1; r <= b.o.rounds; r++ {
-		for _, sc := range scenarios {
+		for _, sc := range b.scenarios {
 			if sc.login {
 				h, wall, err := b.hasher.measure(ctx, 9)
 				if err != nil {
@@ -106,7 +153,10 @@ func (b *bench) runOnce(ctx context.Context, sc scenario, d time.Duration, measu
 	if sc.script != "" {
 		args = append(args, "-s", sc.script)
 	}
-	env := append(os.Environ(), b.idEnv...)
+	env := append(os.Environ(), b.env...)
+	if sc.queries != "" {
+		env = append(env, "BENCH_SEARCH_QUERIES="+searchQueriesFile(b.o.work, sc.queries))
+	}
 	if sc.login {
 		pool, err := b.loginPool(d)
 		if err != nil {
@@ -229,8 +279,12 @@ func (b *bench) loginCeiling() float64 {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
 
-// targets are the issue's goals for the ratio to (a) and for p99.
-var targets = map[string]float64{"b": 0.30, "c": 0.20, "d": 0.30}
+// targets are the issues' goals for the ratio to (a) (with p99 < 25 ms), and
+// p99Targets those for p99 alone.
+var (
+	targets    = map[string]float64{"b": 0.30, "c": 0.20, "d": 0.30, "g": 0.30}
+	p99Targets = map[string]time.Duration{"h": 30 * time.Millisecond}
+)
 
 func (b *bench) report() string {
 	var sb strings.Builder
@@ -242,16 +296,18 @@ func (b *bench) report() string {
 	fmt.Fprintf(&sb, "# make bench: latest results\n\n")
 	fmt.Fprintf(&sb, "- Run: %s on %s (%d CPUs), %s.\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), host, b.o.cpus, kernel())
 	fmt.Fprintf(&sb, "- App: GOMAXPROCS=%d; pinning: %s.\n", b.o.gomaxprocs, pin)
-	fmt.Fprintf(&sb, "- Method (performance guide §A.6): %d interleaved rounds of a-f; per scenario and round %v warm-up, then %v measured with `wrk --latency`; "+
-		"32 connections for GETs, 4 for login. Medians over rounds; each ratio is to (a) in the same round.\n", b.o.rounds, b.o.warmup, b.o.duration)
-	fmt.Fprintf(&sb, "- Data: 1,000 products from 50 sellers, one known user; PostgreSQL and Redis started for the run on free loopback ports.\n")
+	fmt.Fprintf(&sb, "- Method (performance guide §A.6): %d interleaved rounds of a-%s; per scenario and round %v warm-up, then %v measured with `wrk --latency`; "+
+		"32 connections for GETs, 4 for login. Medians over rounds; each ratio is to (a) in the same round.\n",
+		b.o.rounds, b.scenarios[len(b.scenarios)-1].key, b.o.warmup, b.o.duration)
+	fmt.Fprintf(&sb, "- Data: %s products from %s sellers (internal/benchdata), one known user; PostgreSQL and Redis started for the run on free loopback ports.\n",
+		thousands(b.o.products), thousands(b.o.sellers))
 	fmt.Fprintf(&sb, "- Login throttling raised for (e): LOGIN_IP_LIMIT=LOGIN_ACCOUNT_LIMIT=%s (the limits count failed logins only; every login here succeeds).\n", loginLimit)
 	fmt.Fprintf(&sb, "- CPU µs/req: Δ(utime+stime) from /proc/PID/stat over the measured run, divided by its requests: app, PostgreSQL (postmaster and all backends), Redis.\n\n")
 
 	fmt.Fprintf(&sb, "| scenario | req/s | ratio to (a) | target | p50 | p99 | CPU µs/req app | PostgreSQL | Redis | socket errors | non-2xx |\n")
 	fmt.Fprintf(&sb, "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	rpsA := b.pick("a", func(m measurement) float64 { return m.wrk.rps })
-	for _, sc := range scenarios {
+	for _, sc := range b.scenarios {
 		rps := b.pick(sc.key, func(m measurement) float64 { return m.wrk.rps })
 		var ratios []float64
 		for i := range rps {
@@ -268,6 +324,9 @@ func (b *bench) report() string {
 		if t, ok := targets[sc.key]; ok {
 			ok := median(ratios) >= t && p99 < 25*time.Millisecond
 			target = fmt.Sprintf("≥ %.0f%%, p99 < 25 ms: %s", t*100, map[bool]string{true: "met", false: "MISSED"}[ok])
+		}
+		if t, ok := p99Targets[sc.key]; ok {
+			target = fmt.Sprintf("p99 < %v: %s", t, map[bool]string{true: "met", false: "MISSED"}[p99 < t])
 		}
 		if sc.login {
 			// Efficiency per round against that round's own hash time.
@@ -299,7 +358,13 @@ func (b *bench) report() string {
 		"Each login posts its own login form (GET /login beforehand, %d per run; the forms store nothing on the server).\n",
 		ms(time.Duration(median(hashes))), ms(time.Duration(median(walls))), median(b.pick("e", func(m measurement) float64 { return m.appUS })),
 		b.o.gomaxprocs, ms(time.Duration(median(hashes))), b.loginCeiling(), b.loginPoolSize)
-	fmt.Fprintf(&sb, "\nRedis keys written during the guest scenarios (a, b, d): %d (must be 0).\n", b.redisKeyGrowth)
+	var guests []string
+	for _, sc := range b.scenarios {
+		if sc.anonymous {
+			guests = append(guests, sc.key)
+		}
+	}
+	fmt.Fprintf(&sb, "\nRedis keys written during the guest scenarios (%s): %d (must be 0).\n", strings.Join(guests, ", "), b.redisKeyGrowth)
 	if b.failed() {
 		fmt.Fprintf(&sb, "\n**FAILED: the run had errors (see the socket errors, non-2xx and Redis key columns).**\n")
 	}
@@ -310,11 +375,20 @@ func (b *bench) report() string {
 	}
 	if len(b.profilesTop) > 0 {
 		fmt.Fprintf(&sb, "\n## Where the app's CPU goes (pprof, %v per scenario after the rounds)\n", b.o.profile)
-		for _, sc := range scenarios {
+		for _, sc := range b.scenarios {
 			if top, ok := b.profilesTop[sc.key]; ok {
 				fmt.Fprintf(&sb, "\n### %s. %s\n\n```\n%s```\n", sc.key, sc.name, top)
 			}
 		}
 	}
 	return sb.String()
+}
+
+// thousands writes n with thousands separators (100,000).
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/storefront/storefront/internal/benchdata"
 )
 
 // client talks to the app under test the way a browser would, without following
@@ -130,13 +133,23 @@ func (c *client) get(path, session string) (int, string, error) {
 
 // checkPages is a sanity check before measuring: every scenario's URL answers 200
 // with the content it should have, so a fast error page is never benchmarked.
-func (c *client) checkPages(session string, minID int64) error {
+// The list shows the newest product first; minID is the oldest.
+func (c *client) checkPages(session string, minID int64, products int, search bool) error {
 	checks := []struct{ path, session, want string }{
 		{"/bench/plaintext", "", "Hello, World!"},
-		{"/products", "", "Handmade item no. 1000"},
+		{"/products", "", html.EscapeString(benchdata.Product(products-1).Name) + "<"},
 		{"/products", session, benchEmail},
-		{fmt.Sprintf("/products/%d", minID), "", "Handmade item no. 1<"},
+		{fmt.Sprintf("/products/%d", minID), "", html.EscapeString(benchdata.Product(0).Name) + "<"},
 		{"/account", session, benchEmail},
+	}
+	if search {
+		// A search page says how many results it found (issue 11); a list page
+		// that ignores q does not, and must not be measured as a search.
+		for _, sc := range searchScenarios() {
+			if sc.path != "/" {
+				checks = append(checks, struct{ path, session, want string }{sc.path, "", " results for "})
+			}
+		}
 	}
 	var errs []error
 	for _, ch := range checks {

@@ -27,6 +27,8 @@ type options struct {
 	pgPID, redisPID                                    int
 	sutCPU, clientCPU                                  int // -1: not pinned
 	gomaxprocs, rounds, cpus                           int
+	products, sellers                                  int
+	search                                             bool
 	warmup, duration                                   time.Duration
 	profile                                            time.Duration
 }
@@ -47,12 +49,23 @@ func main() {
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "warm-up per scenario and round")
 	flag.DurationVar(&o.duration, "duration", 8*time.Second, "measured time per scenario and round")
 	flag.DurationVar(&o.profile, "profile", 5*time.Second, "CPU profile per scenario after the rounds (0: none)")
+	flag.IntVar(&o.products, "products", 1000, "products in the catalogue (100000 for the search at scale)")
+	flag.IntVar(&o.sellers, "sellers", 0, "sellers they come from (0: one per 50 products)")
+	flag.BoolVar(&o.search, "search", false, "also measure the search scenarios g-j (GET /products?q=...)")
 	flag.StringVar(&o.out, "out", "bench/results/latest.md", "where the Markdown report goes")
 	flag.StringVar(&o.work, "work", os.TempDir(), "scratch directory")
 	flag.Parse()
+	if o.sellers <= 0 {
+		o.sellers = max(1, o.products/50)
+	}
 	log.SetFlags(log.Ltime)
 	log.SetPrefix("bench: ")
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	// Bounded: the search scenarios (and seeding 100,000 products) take longer.
+	limit := 15 * time.Minute
+	if o.search || o.products > 10_000 {
+		limit = 30 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	if err := run(ctx, o); err != nil {
 		log.Print(err)
@@ -61,11 +74,13 @@ func main() {
 }
 
 func run(ctx context.Context, o options) error {
-	log.Print("seeding 1,000 products from 50 sellers and the known user")
-	minID, maxID, err := seed(ctx, o.databaseURL)
+	log.Printf("seeding %d products from %d sellers and the known user", o.products, o.sellers)
+	started := time.Now()
+	cat, err := seed(ctx, o.databaseURL, o.products, o.sellers)
 	if err != nil {
 		return err
 	}
+	log.Printf("seeded in %v", time.Since(started).Round(100*time.Millisecond))
 	hasher, err := newHashTimer(ctx)
 	if err != nil {
 		return err
@@ -92,12 +107,19 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	if err := cl.checkPages(session, minID); err != nil {
+	if err := cl.checkPages(session, cat.MinProductID, o.products, o.search); err != nil {
+		return err
+	}
+	if err := writeSearchQueries(o.work); err != nil {
 		return err
 	}
 
 	b := &bench{o: o, cl: cl, base: base, app: app, session: session, hash: hash, hasher: hasher,
-		idEnv: []string{"BENCH_ID_MIN=" + strconv.FormatInt(minID, 10), "BENCH_ID_MAX=" + strconv.FormatInt(maxID, 10)}}
+		scenarios: scenarios(o.search),
+		// Scenario d spreads over 1,000 products at any catalogue size, so its
+		// figures stay comparable (they measure the detail page, not its cache's size).
+		env: []string{"BENCH_ID_MIN=" + strconv.FormatInt(cat.MinProductID, 10),
+			"BENCH_ID_MAX=" + strconv.FormatInt(min(cat.MaxProductID, cat.MinProductID+999), 10)}}
 	if err := b.rounds(ctx); err != nil {
 		return err
 	}

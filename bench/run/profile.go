@@ -19,7 +19,7 @@ import (
 func (b *bench) profiles(ctx context.Context) error {
 	b.profilesTop = map[string]string{}
 	secs := int(b.o.profile.Seconds())
-	for _, sc := range scenarios {
+	for _, sc := range b.scenarios {
 		done := make(chan error, 1)
 		go func() {
 			_, err := b.runOnce(ctx, sc, b.o.profile+b.o.profile/2, false)

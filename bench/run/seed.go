@@ -6,73 +6,49 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/uptrace/bun"
-
+	"github.com/storefront/storefront/internal/benchdata"
 	"github.com/storefront/storefront/models"
 	"github.com/storefront/storefront/services"
 )
 
-// The fixed data set: 1,000 products from 50 sellers, plus one user whose
-// password the harness knows (scenarios c, e, f log in as them).
+// The data set: -products products from -sellers sellers, made by
+// internal/benchdata (realistic names and descriptions, the same every run),
+// plus one user whose password the harness knows (scenarios c, e, f log in as
+// them).
 const (
-	sellerCount  = 50
-	productCount = 1000
-	benchEmail   = "bench@example.com"
-	benchPass    = "bench-password-not-secret"
+	benchEmail = "bench@example.com"
+	benchPass  = "bench-password-not-secret"
 )
 
-// seed migrates the database and inserts the data set straight through bun (fast),
-// with the known user's hash made by the app's own argon2id code so login works.
-// It returns the lowest and highest product id.
-func seed(ctx context.Context, databaseURL string) (minID, maxID int64, err error) {
+// seed migrates the database and inserts the data set (COPY on PostgreSQL:
+// 100,000 products take seconds), with the known user's hash made by the app's
+// own argon2id code so login works. Sellers never log in; they share that hash.
+func seed(ctx context.Context, databaseURL string, products, sellers int) (benchdata.Catalogue, error) {
 	db, err := services.OpenDB(databaseURL)
 	if err != nil {
-		return 0, 0, err
+		return benchdata.Catalogue{}, err
 	}
 	defer db.Close()
 	if _, err := services.Migrate(ctx, db); err != nil {
-		return 0, 0, fmt.Errorf("migrate: %w", err)
+		return benchdata.Catalogue{}, fmt.Errorf("migrate: %w", err)
 	}
 	hasher, err := services.NewPasswordHasher(services.OWASPArgon2)
 	if err != nil {
-		return 0, 0, err
+		return benchdata.Catalogue{}, err
 	}
 	hash, err := hasher.Hash(ctx, benchPass)
 	if err != nil {
-		return 0, 0, err
+		return benchdata.Catalogue{}, err
 	}
-	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	users := []models.User{{Email: benchEmail, PasswordHash: hash, CreatedAt: start}}
-	for i := 1; i <= sellerCount; i++ {
-		// Sellers never log in; sharing the one real hash keeps seeding fast.
-		users = append(users, models.User{Email: fmt.Sprintf("seller%02d@example.com", i), PasswordHash: hash, CreatedAt: start})
+	user := &models.User{Email: benchEmail, PasswordHash: hash, CreatedAt: benchdata.Start}
+	if _, err := db.NewInsert().Model(user).Exec(ctx); err != nil {
+		return benchdata.Catalogue{}, fmt.Errorf("seed: %w", err)
 	}
-	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewInsert().Model(&users).Returning("id").Exec(ctx); err != nil {
-			return err
-		}
-		products := make([]models.Product, 0, productCount)
-		for i := 0; i < productCount; i++ {
-			seller := users[1+i%sellerCount]
-			products = append(products, models.Product{
-				SellerID:    seller.ID,
-				Name:        fmt.Sprintf("Handmade item no. %d", i+1),
-				Description: fmt.Sprintf("Item %d from %s.\nMade to order; ships within a week.", i+1, seller.Email),
-				PriceCents:  int64(199 + (i*7919)%99800),
-				CreatedAt:   start.Add(time.Duration(i) * time.Minute),
-			})
-		}
-		_, err := tx.NewInsert().Model(&products).Exec(ctx)
-		return err
-	})
+	cat, err := benchdata.Seed(ctx, db, sellers, products, hash)
 	if err != nil {
-		return 0, 0, fmt.Errorf("seed: %w", err)
+		return benchdata.Catalogue{}, fmt.Errorf("seed: %w", err)
 	}
-	if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
-		return 0, 0, err
-	}
-	err = db.NewSelect().Model((*models.Product)(nil)).ColumnExpr("min(id), max(id)").Scan(ctx, &minID, &maxID)
-	return minID, maxID, err
+	return cat, nil
 }
 
 // hashTimer times the app's password hash (argon2id with its parameters), so

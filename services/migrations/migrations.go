@@ -37,6 +37,7 @@ func All() []Migration {
 		productStatus(),
 		createStores(),
 		createProductImages(),
+		productSearch(),
 	}
 }
 
