@@ -2,7 +2,6 @@ package models
 
 import (
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -118,7 +117,7 @@ func (vs ImageVariants) Value() (driver.Value, error) {
 	return b.String(), nil
 }
 
-// Scan reads the variants column; NULL (no cover, in a left join) is none.
+// Scan reads the variants column; NULL or "" (no cover, in a left join) is none.
 func (vs *ImageVariants) Scan(src any) error {
 	var text string
 	switch s := src.(type) {
@@ -144,7 +143,7 @@ func (vs *ImageVariants) Scan(src any) error {
 		out = append(out, ImageVariant{Key: key, Width: width, Height: height})
 	}
 	if len(out) == 0 {
-		return errors.New("image variants: empty")
+		out = nil
 	}
 	*vs = out
 	return nil

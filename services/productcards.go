@@ -22,12 +22,15 @@ const (
 // A product card names its store and shows its cover, joined in the same query
 // (no query per card): the store by its unique user_id, the cover by the
 // unique (product_id, position). A product whose seller has no store (rows
-// written before stores, by hand) still shows, without a store name.
+// written before stores, by hand) still shows, without a store name. The
+// columns are never NULL (COALESCE), so that pgx can scan them as bun does
+// (search's prepared statements).
 const (
 	productCardJoins = "LEFT JOIN stores AS st ON st.user_id = p.seller_id " +
 		"LEFT JOIN product_images AS ci ON ci.product_id = p.id AND ci.position = 0"
-	productCardColumns = "st.name AS store_name, st.slug AS store_slug, ci.alt AS cover_alt, " +
-		"ci.width AS cover_width, ci.height AS cover_height, ci.variants AS cover_variants"
+	productCardColumns = "COALESCE(st.name, '') AS store_name, COALESCE(st.slug, '') AS store_slug, " +
+		"COALESCE(ci.alt, '') AS cover_alt, COALESCE(ci.width, 0) AS cover_width, " +
+		"COALESCE(ci.height, 0) AS cover_height, COALESCE(ci.variants, '') AS cover_variants"
 )
 
 // productCardRow is a product with what its card joins.

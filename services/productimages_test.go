@@ -238,8 +238,8 @@ func TestMediaURLs(t *testing.T) {
 	for cfg, want := range map[services.BlobConfig]string{
 		{DataDir: "data"}: "/media/" + key,
 		{URL: "s3://shop?endpoint=http://127.0.0.1:9000&region=us-east-1&use_path_style=true"}: "http://127.0.0.1:9000/shop/media/ab/" + key,
-		{URL: "s3://shop?endpoint=https://s3.example.com&region=eu"}:                             "https://shop.s3.example.com/media/ab/" + key,
-		{URL: "s3://shop?region=eu-west-1"}:                                                     "https://shop.s3.eu-west-1.amazonaws.com/media/ab/" + key,
+		{URL: "s3://shop?endpoint=https://s3.example.com&region=eu"}:                           "https://shop.s3.example.com/media/ab/" + key,
+		{URL: "s3://shop?region=eu-west-1"}:                                                    "https://shop.s3.eu-west-1.amazonaws.com/media/ab/" + key,
 	} {
 		urls, err := services.NewMediaURLs(cfg)
 		if err != nil {

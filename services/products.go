@@ -45,6 +45,9 @@ func (c *Catalog) findProduct(ctx context.Context, id int64, cond string, args .
 	if err := c.db.NewSelect().Model(&p.Images).Where("product_id = ?", id).Order("position").Scan(ctx); err != nil {
 		return nil, dbError("catalog: product images", err)
 	}
+	if len(p.Images) == 0 {
+		p.Images = nil // as on a card: no images
+	}
 	return &p, nil
 }
 
