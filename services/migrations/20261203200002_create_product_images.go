@@ -8,7 +8,7 @@ package migrations
 // first (models.ImageVariants). Positions are only ever 0..7, but a reorder
 // moves rows past them inside its transaction (no single UPDATE can swap two
 // positions under a unique index), so the CHECK asks for no upper bound; the
-// service enforces the 8. alt is ” until the seller describes the image.
+// service enforces the 8. alt stays empty until the seller describes the image.
 func createProductImages() Migration {
 	return Migration{Name: "20261203200002", Comment: "create_product_images", Statements: map[string][]string{
 		"pg": {
