@@ -6,7 +6,7 @@ import "time"
 // product they have not deleted, drafts included, newest first.
 type Dashboard struct {
 	// Store is nil for an account that has never sold (it has no store yet).
-	Store    *Store
+	Store    *StoreRef
 	Products []DashboardProduct
 	// Published and Drafts count all the seller's products, also beyond
 	// DashboardMaxProducts.
@@ -21,15 +21,14 @@ func (d Dashboard) Truncated() bool { return d.Published+d.Drafts > len(d.Produc
 
 // DashboardProduct is one row of the seller's dashboard.
 type DashboardProduct struct {
-	ID         int64
-	Name       string
-	Status     ProductStatus
-	PriceCents int64
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	ID         int64         `bun:"id"`
+	Name       string        `bun:"name"`
+	Status     ProductStatus `bun:"status"`
+	PriceCents int64         `bun:"price_cents"`
+	CreatedAt  time.Time     `bun:"created_at"`
 	// Cover is the first image (zero when there is none): Cover.Thumbnail()
 	// is the small variant for the row.
-	Cover Image
+	Cover Image `bun:"embed:cover_"`
 }
 
 // Price formats the price for display, in dollars.

@@ -30,13 +30,15 @@ type Product struct {
 
 	// Seller tools. Status, UpdatedAt and DeletedAt are columns (a soft-deleted
 	// product keeps its row for past orders); a zero Status or UpdatedAt is
-	// written as the column's default. Store, Cover and Images are read with the
-	// product for its card or page (services join them) and never written.
+	// written as the column's default. Cover is a copy of the first image
+	// (cover_* columns, zero when there is none) that the image service keeps,
+	// so that cards need no join. Store and Images are read with the product
+	// for its card or page and never written with it.
 	Status    ProductStatus  `bun:"status,notnull,default:'published'"`
 	UpdatedAt time.Time      `bun:"updated_at,notnull,default:current_timestamp"`
 	DeletedAt time.Time      `bun:"deleted_at,nullzero"`
+	Cover     Image          `bun:"embed:cover_"`
 	Store     StoreRef       `bun:"-"`
-	Cover     Image          `bun:"-"` // the first image; zero when there is none
 	Images    []ProductImage `bun:"-"` // in order, on product pages only
 }
 

@@ -117,7 +117,8 @@ func (vs ImageVariants) Value() (driver.Value, error) {
 	return b.String(), nil
 }
 
-// Scan reads the variants column; NULL or "" (no cover, in a left join) is none.
+// Scan reads the variants column; "" (a product's cover when it has no image)
+// or NULL is none.
 func (vs *ImageVariants) Scan(src any) error {
 	var text string
 	switch s := src.(type) {
@@ -132,7 +133,9 @@ func (vs *ImageVariants) Scan(src any) error {
 		return fmt.Errorf("image variants: cannot scan %T", src)
 	}
 	out := make(ImageVariants, 0, strings.Count(text, " ")+1)
-	for entry := range strings.FieldsSeq(text) {
+	for text != "" {
+		entry, rest, _ := strings.Cut(text, " ")
+		text = rest
 		size, key, ok := strings.Cut(entry, ":")
 		w, h, okSize := strings.Cut(size, "x")
 		width, errW := strconv.Atoi(w)

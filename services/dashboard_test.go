@@ -43,7 +43,7 @@ func TestSellerDashboard(t *testing.T) {
 			if d.Published != 2 || d.Drafts != 1 || d.Truncated() {
 				t.Fatalf("counts: %d published, %d drafts, truncated %v", d.Published, d.Drafts, d.Truncated())
 			}
-			if d.Store == nil || d.Store.Slug != "dash" || d.Store.UserID != seller {
+			if d.Store == nil || *d.Store != (models.StoreRef{Name: "dash", Slug: "dash"}) {
 				t.Fatalf("store %+v", d.Store)
 			}
 			row := d.Products[1]

@@ -19,37 +19,28 @@ const (
 	liveProducts = "p.deleted_at IS NULL"
 )
 
-// A product card names its store and shows its cover, joined in the same query
-// (no query per card): the store by its unique user_id, the cover by the
-// unique (product_id, position). A product whose seller has no store (rows
-// written before stores, by hand) still shows, without a store name. The
-// columns are never NULL (COALESCE), so that pgx can scan them as bun does
-// (search's prepared statements).
+// A product card names its store, joined in the same query (no query per
+// card) by its unique user_id; the cover is on the product's row (cover_*).
+// A product whose seller has no store (rows written before stores, by hand)
+// still shows, without a store name. The columns are never NULL (COALESCE),
+// so that pgx can scan them as bun does (prepared statements).
 const (
-	productCardJoins = "LEFT JOIN stores AS st ON st.user_id = p.seller_id " +
-		"LEFT JOIN product_images AS ci ON ci.product_id = p.id AND ci.position = 0"
-	productCardColumns = "COALESCE(st.name, '') AS store_name, COALESCE(st.slug, '') AS store_slug, " +
-		"COALESCE(ci.alt, '') AS cover_alt, COALESCE(ci.width, 0) AS cover_width, " +
-		"COALESCE(ci.height, 0) AS cover_height, COALESCE(ci.variants, '') AS cover_variants"
+	productCardJoins   = "LEFT JOIN stores AS st ON st.user_id = p.seller_id"
+	productCardColumns = "COALESCE(st.name, '') AS store_name, COALESCE(st.slug, '') AS store_slug"
 )
 
 // productCardRow is a product with what its card joins.
 type productCardRow struct {
 	models.Product `bun:",extend"`
 
-	StoreName     string               `bun:"store_name,scanonly"`
-	StoreSlug     string               `bun:"store_slug,scanonly"`
-	CoverAlt      string               `bun:"cover_alt,scanonly"`
-	CoverWidth    int                  `bun:"cover_width,scanonly"`
-	CoverHeight   int                  `bun:"cover_height,scanonly"`
-	CoverVariants models.ImageVariants `bun:"cover_variants,scanonly"`
+	StoreName string `bun:"store_name,scanonly"`
+	StoreSlug string `bun:"store_slug,scanonly"`
 }
 
-// card returns the product with its store and cover filled in.
+// card returns the product with its store filled in.
 func (r productCardRow) card() models.Product {
 	p := r.Product
 	p.Store = models.StoreRef{Name: r.StoreName, Slug: r.StoreSlug}
-	p.Cover = models.Image{Alt: r.CoverAlt, Width: r.CoverWidth, Height: r.CoverHeight, Variants: r.CoverVariants}
 	return p
 }
 

@@ -101,6 +101,9 @@ func (s *ProductImages) AddImages(ctx context.Context, sellerID, productID int64
 		if _, err := tx.NewInsert().Model(&rows).Returning("id").Exec(ctx); err != nil {
 			return dbError("images: add", err)
 		}
+		if err := copyCover(ctx, tx, productID); err != nil {
+			return err
+		}
 		return bumpCatalogVersion(ctx, tx)
 	})
 	if err != nil {
@@ -158,7 +161,7 @@ func (s *ProductImages) DeleteImage(ctx context.Context, sellerID, productID, im
 }
 
 // change runs fn in one transaction with the seller's product locked (or
-// ENOTFOUND), and gives the catalogue a new version with it.
+// ENOTFOUND), then copies the cover and gives the catalogue a new version.
 func (s *ProductImages) change(ctx context.Context, sellerID, productID int64, op string, fn func(ctx context.Context, tx bun.Tx) error) error {
 	err := InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := lockOwnedProduct(ctx, tx, sellerID, productID); err != nil {
@@ -167,9 +170,26 @@ func (s *ProductImages) change(ctx context.Context, sellerID, productID int64, o
 		if err := fn(ctx, tx); err != nil {
 			return err
 		}
+		if err := copyCover(ctx, tx, productID); err != nil {
+			return err
+		}
 		return bumpCatalogVersion(ctx, tx)
 	})
 	return dbError(op, err)
+}
+
+// copyCover copies the product's first image (or none) to its cover_*
+// columns, which cards read instead of joining product_images.
+func copyCover(ctx context.Context, tx bun.Tx, productID int64) error {
+	var cover models.ProductImage
+	err := tx.NewSelect().Model(&cover).Where("product_id = ? AND position = 0", productID).Scan(ctx)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return dbError("images: read cover", err)
+	}
+	p := models.Product{ID: productID, Cover: cover.Image}
+	_, err = tx.NewUpdate().Model(&p).WherePK().
+		Column("cover_alt", "cover_width", "cover_height", "cover_variants").Exec(ctx)
+	return dbError("images: copy cover", err)
 }
 
 // imageCount returns how many images the seller's live product has, or

@@ -119,10 +119,10 @@ func (m textMatch) counting() textMatch {
 	return m
 }
 
-// searchColumns are a result's card (productCardJoins joins the store and
-// cover; results are public, so never deleted).
+// searchColumns are a result's card (productCardJoins joins the store;
+// results are public, so never deleted).
 const searchColumns = "p.id, p.seller_id, p.name, p.description, p.price_cents, p.created_at, p.status, p.updated_at, " +
-	productCardColumns
+	"p.cover_alt, p.cover_width, p.cover_height, p.cover_variants, " + productCardColumns
 
 // relevanceQuery ranks the first SearchCountCap+1 matches and returns a page
 // of the best, with their count: one scan of the text index that keeps only

@@ -104,7 +104,7 @@ func queryPrepared(ctx context.Context, db *bun.DB, s sqlQuery) ([]searchRow, er
 		var r searchRow
 		// In searchColumns' order.
 		err := rows.Scan(&r.ID, &r.SellerID, &r.Name, &r.Description, &r.PriceCents, &r.CreatedAt, &r.Status, &r.UpdatedAt,
-			&r.StoreName, &r.StoreSlug, &r.CoverAlt, &r.CoverWidth, &r.CoverHeight, &r.CoverVariants, &r.Total)
+			&r.Cover.Alt, &r.Cover.Width, &r.Cover.Height, &r.Cover.Variants, &r.StoreName, &r.StoreSlug, &r.Total)
 		out = append(out, r)
 		return err
 	})
