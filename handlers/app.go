@@ -1,12 +1,17 @@
 // Package handlers adapts HTTP (Fiber) to the shop's services and views: parse the
 // request, call one service, render. All errors leave through one error handler.
+//
+// Handlers come in groups, one small type per resource (productHandlers,
+// authHandlers, accountHandlers, ...). Each group holds the shared web plumbing
+// and, through interfaces declared next to it, only the service methods it
+// calls. routes.go lists every route, in route groups (pages, uploads,
+// webhooks) that differ in their middleware.
 package handlers
 
 import (
 	"cmp"
 	"io/fs"
 	"log/slog"
-	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -38,7 +43,8 @@ type Config struct {
 	BenchRoutes bool
 }
 
-// Deps are everything the HTTP layer needs; main builds them.
+// Deps are everything the HTTP layer needs; main builds them. NewApp hands each
+// handler group only the services it uses.
 type Deps struct {
 	Log      *slog.Logger
 	Accounts *services.Accounts
@@ -60,34 +66,62 @@ type Deps struct {
 	Config   Config
 }
 
-// server carries the dependencies into the handler methods.
-type server struct {
-	Deps
-	getRoutes  *getRoutes // the after-login rule's list of pages
-	assets     *assetTable
-	proxyTrust proxyTrust
-	fragments  *fragmentCache
-	requestID  atomic.Uint64
-	ridPrefix  string
-}
-
 // NewApp builds the Fiber app with its middleware, routes and error handler.
 func NewApp(deps Deps) (*fiber.App, error) {
+	s, err := newSite(deps)
+	if err != nil {
+		return nil, err
+	}
+	s.routes()
+	return s.finish(), nil
+}
+
+// site is the app being put together: the Fiber app, the plumbing every group
+// shares, one value per handler group, and the route groups routes() fills.
+type site struct {
+	app  *fiber.App
+	cfg  Config
+	web  *web
+	edge *edge
+
+	// Middleware that needs a service.
+	sessions *sessionMiddleware
+	signups  *signupThrottle
+
+	// Handler groups.
+	health   *healthHandlers
+	assets   *assetTable
+	products *productHandlers
+	auth     *authHandlers
+	account  *accountHandlers
+	devMail  *devMailHandlers // nil: no outbox, no /dev/mail
+
+	// Route groups (routes.go).
+	pages    routeGroup
+	uploads  routeGroup
+	webhooks webhookGroup
+	limits   *bodyLimits
+}
+
+// newSite builds the shared plumbing, the handler groups and the route groups;
+// no route is registered yet.
+func newSite(deps Deps) (*site, error) {
 	if deps.SchemaReady == nil {
 		deps.SchemaReady = func() bool { return true }
 	}
 	if deps.Draining == nil {
 		deps.Draining = func() bool { return false }
 	}
-	deps.Config.RequestTimeout = cmp.Or(deps.Config.RequestTimeout, 1500*time.Millisecond)
-	deps.Config.ReadTimeout = cmp.Or(deps.Config.ReadTimeout, 10*time.Second)
-	deps.Config.WriteTimeout = cmp.Or(deps.Config.WriteTimeout, 15*time.Second)
-	deps.Config.IdleTimeout = cmp.Or(deps.Config.IdleTimeout, 60*time.Second)
+	cfg := deps.Config
+	cfg.RequestTimeout = cmp.Or(cfg.RequestTimeout, 1500*time.Millisecond)
+	cfg.ReadTimeout = cmp.Or(cfg.ReadTimeout, 10*time.Second)
+	cfg.WriteTimeout = cmp.Or(cfg.WriteTimeout, 15*time.Second)
+	cfg.IdleTimeout = cmp.Or(cfg.IdleTimeout, 60*time.Second)
 	assets, err := newAssetTable(deps.Assets)
 	if err != nil {
 		return nil, err
 	}
-	trust, err := newProxyTrust(deps.Config.TrustedProxies, cmp.Or(deps.Config.ProxyHeader, "X-Real-IP"))
+	trust, err := newProxyTrust(cfg.TrustedProxies, cmp.Or(cfg.ProxyHeader, "X-Real-IP"))
 	if err != nil {
 		return nil, err
 	}
@@ -95,15 +129,37 @@ func NewApp(deps Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: deps, assets: assets, proxyTrust: trust, fragments: fragments, ridPrefix: randomPrefix()}
-	app := fiber.New(fiber.Config{
+
+	w := newWeb(deps.Log, cfg.CookieSecure, assets.urls)
+	sessions := &sessionMiddleware{web: w, sessions: deps.Sessions, users: deps.Accounts}
+	limits := &bodyLimits{}
+	errs := &errorHandler{web: w, requestTimeout: cfg.RequestTimeout, goneUsers: sessions, limits: limits}
+	s := &site{
+		cfg:      cfg,
+		web:      w,
+		edge:     &edge{log: deps.Log, proxies: trust, ridPrefix: randomPrefix(), errors: errs},
+		sessions: sessions,
+		signups:  &signupThrottle{web: w, limiter: deps.Throttle},
+		health:   &healthHandlers{health: deps.Health, schemaReady: deps.SchemaReady, draining: deps.Draining},
+		assets:   assets,
+		products: &productHandlers{web: w, catalog: deps.Catalog, fragments: fragments},
+		auth: &authHandlers{web: w, accounts: deps.Accounts, sessions: deps.Sessions, logins: deps.Throttle,
+			devices: &deviceCookies{web: w, devices: deps.Devices}},
+		account: &accountHandlers{web: w, users: deps.Accounts, products: deps.Catalog},
+		limits:  limits,
+	}
+	if deps.DevOutbox != nil {
+		s.devMail = &devMailHandlers{web: w, outbox: deps.DevOutbox}
+	}
+	s.app = fiber.New(fiber.Config{
 		// Fiber's strings alias pooled buffers that are reused after the handler
 		// returns; copying them is cheap insurance against silent corruption.
-		Immutable:    true,
-		BodyLimit:    1 << 20,
-		ReadTimeout:  deps.Config.ReadTimeout,
-		WriteTimeout: deps.Config.WriteTimeout,
-		IdleTimeout:  deps.Config.IdleTimeout,
+		Immutable: true,
+		// Every route but uploads takes at most this (uploads: bodyLimits).
+		BodyLimit:    pageBodyLimit,
+		ReadTimeout:  cfg.ReadTimeout,
+		WriteTimeout: cfg.WriteTimeout,
+		IdleTimeout:  cfg.IdleTimeout,
 
 		// Room for a whole product list page (≈10 KB) with its headers: one
 		// write syscall per response instead of two or three (make bench's profile).
@@ -113,9 +169,9 @@ func NewApp(deps Deps) (*fiber.App, error) {
 		// IP is not Fiber's to work out (clientIP): without a ProxyHeader, c.IP()
 		// is the TCP peer, and where it is used at all it cannot be spoofed.
 		EnableTrustedProxyCheck: true,
-		TrustedProxies:          deps.Config.TrustedProxies,
+		TrustedProxies:          cfg.TrustedProxies,
 		EnableIPValidation:      true,
-		ErrorHandler:            s.handleUnloggedError,
+		ErrorHandler:            s.edge.handleUnloggedError,
 		DisableStartupMessage:   true,
 		ServerHeader:            "",
 		AppName:                 "storefront",
@@ -124,7 +180,22 @@ func NewApp(deps Deps) (*fiber.App, error) {
 		StrictRouting: true,
 		CaseSensitive: true,
 	})
-	s.routes(app)
-	s.getRoutes = newGetRoutes(app.GetRoutes(true), app.Config())
-	return app, nil
+	limits.uploads = newRouteSet(s.app.Config())
+	s.routeGroups(deps.SchemaReady)
+	return s, nil
+}
+
+// finish ends the route table: a request that no route takes (an unknown path:
+// 404; a known path with another method: 405) passes the page middleware first,
+// so that its error page knows the visitor. Then the after-login rule learns the
+// GET routes from the router itself, and the server the upload routes' limits.
+func (s *site) finish() *fiber.App {
+	fallthroughStack := make([]any, len(s.pages.stack))
+	for i, h := range s.pages.stack {
+		fallthroughStack[i] = h
+	}
+	s.app.Use(fallthroughStack...)
+	s.web.routes = routeSetOf(s.app)
+	s.limits.install(s.app)
+	return s.app
 }

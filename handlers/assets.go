@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/storefront/storefront/assets"
+	"github.com/storefront/storefront/paths"
 	"github.com/storefront/storefront/views"
 )
 
@@ -59,11 +60,11 @@ func newAssetTable(files fs.FS) (*assetTable, error) {
 		if err != nil {
 			return nil, err
 		}
-		url := "/assets/" + hashedName(name, version)
+		url := paths.Asset(hashedName(name, version))
 		f.cacheControl = cacheImmutable
 		t.byPath[url] = f
 		f.cacheControl = cacheRevalidate
-		t.byPath["/assets/"+name] = f
+		t.byPath[paths.Asset(name)] = f
 		urls[name] = url
 	}
 	// The favicon is served at the one path browsers ask for without a link.
@@ -72,7 +73,7 @@ func newAssetTable(files fs.FS) (*assetTable, error) {
 		return nil, err
 	}
 	favicon.cacheControl = cacheFavicon
-	t.byPath["/favicon.ico"] = favicon
+	t.byPath[paths.Favicon] = favicon
 	t.urls = views.AssetURLs{CSS: urls["app.css"], HTMX: urls["htmx.min.js"], JS: urls["app.js"], Icon: urls["icon.svg"]}
 	return t, nil
 }
@@ -99,9 +100,9 @@ func assetContentType(name string) string {
 	return "application/octet-stream"
 }
 
-// asset serves an embedded file with its ETag (a revalidation gets a 304).
-func (s *server) asset(c *fiber.Ctx) error {
-	f, ok := s.assets.byPath[c.Path()]
+// serve serves an embedded file with its ETag (a revalidation gets a 304).
+func (t *assetTable) serve(c *fiber.Ctx) error {
+	f, ok := t.byPath[c.Path()]
 	if !ok {
 		// Perhaps a hash from another release: no cache may keep this answer.
 		c.Set(fiber.HeaderCacheControl, "no-store")

@@ -217,6 +217,23 @@ func TestAfterLoginPage(t *testing.T) {
 		expectRedirect(t, login(c), http.StatusSeeOther, "/products")
 	})
 
+	t.Run("ReasonStaysAfterAFailedAttempt", func(t *testing.T) {
+		c := s.client()
+		expectRedirect(t, c.get("/account"), http.StatusSeeOther, "/login")
+		reason := func(r *response) string {
+			return strings.TrimSpace(r.doc(t).Find(`[data-testid="login-reason"]`).Text())
+		}
+		if got := reason(c.get("/login")); got != "Log in to see your account" {
+			t.Fatalf("login page reason %q", got)
+		}
+		r := c.post("/login", url.Values{"email": {email}, "password": {"not the password at all"}})
+		expectStatus(t, r, http.StatusUnprocessableEntity)
+		if got := reason(r); got != "Log in to see your account" {
+			t.Fatalf("after a failed attempt the reason is %q", got)
+		}
+		expectRedirect(t, login(c), http.StatusSeeOther, "/account")
+	})
+
 	t.Run("HTMXGuestGetsHXRedirect", func(t *testing.T) {
 		c := s.client()
 		r := c.do(http.MethodGet, "/account", nil, http.Header{"Hx-Request": {"true"}, "Hx-Current-Url": {"https://shop.test/products?page=2"}})

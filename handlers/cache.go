@@ -84,9 +84,9 @@ func (fc *fragmentCache) put(key string, f fragment) {
 // Guests with nothing personal pending (no session cookie, no flash) all get
 // the same bytes for a URL, so for the canonical URLs of the page the whole
 // response is cached too, with an ETag for conditional requests.
-func (s *server) catalogPage(c *fiber.Ctx, key string, canonical []string, build func(ctx context.Context) (string, templ.Component, error)) error {
+func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []string, build func(ctx context.Context) (string, templ.Component, error)) error {
 	ctx := c.UserContext()
-	version, verr := s.Catalog.Version(ctx)
+	version, verr := h.catalog.Version(ctx)
 	now := time.Now()
 	if verr != nil || version == "" {
 		// The database did not answer the version read in time, so no cached
@@ -98,16 +98,16 @@ func (s *server) catalogPage(c *fiber.Ctx, key string, canonical []string, build
 		if err != nil {
 			return err
 		}
-		return render(c, fiber.StatusOK, views.ProductsLayout(s.page(c, title), content))
+		return render(c, fiber.StatusOK, views.ProductsLayout(h.page(c, title), content))
 	}
 	pageKey := ""
 	if uri := string(c.Request().RequestURI()); plainGuest(c) && slices.Contains(canonical, uri) {
 		pageKey = "page:" + uri
-		if f, ok := s.fragments.get(version, pageKey, now); ok {
+		if f, ok := h.fragments.get(version, pageKey, now); ok {
 			return sendGuestPage(c, f)
 		}
 	}
-	f, ok := s.fragments.get(version, key, now)
+	f, ok := h.fragments.get(version, key, now)
 	if !ok {
 		title, content, err := build(ctx)
 		if err != nil {
@@ -118,9 +118,9 @@ func (s *server) catalogPage(c *fiber.Ctx, key string, canonical []string, build
 			return err
 		}
 		f = fragment{version: version, title: title, html: buf.String(), made: now}
-		s.fragments.put(key, f)
+		h.fragments.put(key, f)
 	}
-	page := views.ProductsLayout(s.page(c, f.title), templ.Raw(f.html))
+	page := views.ProductsLayout(h.page(c, f.title), templ.Raw(f.html))
 	if pageKey == "" {
 		return render(c, fiber.StatusOK, page)
 	}
@@ -130,7 +130,7 @@ func (s *server) catalogPage(c *fiber.Ctx, key string, canonical []string, build
 	}
 	// As old as the content in it, for the age backstop.
 	g := fragment{version: version, body: buf.Bytes(), etag: etagOf(buf.Bytes()), made: f.made}
-	s.fragments.put(pageKey, g)
+	h.fragments.put(pageKey, g)
 	return sendGuestPage(c, g)
 }
 

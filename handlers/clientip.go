@@ -151,9 +151,9 @@ type clientIPKey struct{}
 
 // resolveClientIP works out the request's client address once, for throttling
 // and the security log.
-func (s *server) resolveClientIP(c *fiber.Ctx) error {
+func (e *edge) resolveClientIP(c *fiber.Ctx) error {
 	peer, _ := netip.AddrFromSlice(c.Context().RemoteIP())
-	ip := s.proxyTrust.clientIP(peer, func(name string) string { return c.Get(name) })
+	ip := e.proxies.clientIP(peer, func(name string) string { return c.Get(name) })
 	c.Locals(clientIPKey{}, ip.String())
 	return c.Next()
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/storefront/storefront/handlers"
 	"github.com/storefront/storefront/internal/testenv"
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/paths"
 	"github.com/storefront/storefront/services"
-	"github.com/storefront/storefront/views"
 )
 
 // devOutbox is main's development wiring: an outbox on a migrated database
@@ -64,8 +64,8 @@ func TestDevMailListsKeptMail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if href != views.DevMailPath(mails[0].ID) {
-		t.Fatalf("HTML link %q, want %q", href, views.DevMailPath(mails[0].ID))
+	if href != paths.DevMailHTML(mails[0].ID) {
+		t.Fatalf("HTML link %q, want %q", href, paths.DevMailHTML(mails[0].ID))
 	}
 
 	h := c.get(href)

@@ -3,17 +3,35 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/paths"
 	"github.com/storefront/storefront/services"
 	"github.com/storefront/storefront/views"
 )
+
+// errorHandler is the one place errors become responses (handle). The edge
+// middleware calls it for every request that fails.
+type errorHandler struct {
+	*web
+	requestTimeout time.Duration
+	goneUsers      goneUserSignOut
+	limits         *bodyLimits // for the 413 page
+}
+
+// goneUserSignOut signs out a visitor whose account was deleted while the
+// request ran (sessionMiddleware).
+type goneUserSignOut interface {
+	signOutGoneUser(c *fiber.Ctx) error
+}
 
 // statusOf maps a domain error code to an HTTP status.
 func statusOf(code models.Code) int {
@@ -24,6 +42,8 @@ func statusOf(code models.Code) int {
 		return fiber.StatusForbidden
 	case models.ENOTFOUND:
 		return fiber.StatusNotFound
+	case models.ECONFLICT:
+		return fiber.StatusConflict
 	case models.ETHROTTLED:
 		return fiber.StatusTooManyRequests
 	case models.EUNAVAILABLE:
@@ -32,24 +52,31 @@ func statusOf(code models.Code) int {
 	return fiber.StatusInternalServerError
 }
 
-// handleError is the one place errors become responses: a status, a page with a
+// respond answers the request with err; if even that fails, a bare 500.
+func (h *errorHandler) respond(c *fiber.Ctx, err error) {
+	if herr := h.handle(c, err); herr != nil {
+		_ = c.SendStatus(fiber.StatusInternalServerError)
+	}
+}
+
+// handle is the one place errors become responses: a status, a page with a
 // message that never includes internal details, and one log line for failures.
-func (s *server) handleError(c *fiber.Ctx, err error) error {
+func (h *errorHandler) handle(c *fiber.Ctx, err error) error {
 	if errors.Is(err, services.ErrUserGone) && state(c).session.SignedIn() {
 		// The account was deleted while this request ran: signed out, not a
 		// failure. The request's deadline has passed by now (the middleware has
 		// unwound), so ending the sessions gets one of its own.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), s.Config.RequestTimeout)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), h.requestTimeout)
 		defer cancel()
 		c.SetUserContext(ctx)
 		c.Response().ResetBody()
-		if err = s.signOutGoneUser(c); err == nil {
+		if err = h.goneUsers.signOutGoneUser(c); err == nil {
 			return nil
 		}
 	}
-	status, heading, message := s.describe(err)
+	status, heading, message := describe(err, h.limits.limitOf(c.Method(), c.Path()))
 	if status >= 500 {
-		s.Log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",
+		h.log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",
 			slog.String("rid", requestID(c)), slog.Int("status", status),
 			slog.String("path", c.Path()), slog.String("error", err.Error()))
 	}
@@ -70,7 +97,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		c.Type("html", "utf-8")
 		return c.SendString(plainErrorPage(heading, message))
 	}
-	p := s.page(c, heading)
+	p := h.page(c, heading)
 	return render(c, status, views.ErrorPage(p, status, heading, message))
 }
 
@@ -85,8 +112,9 @@ func setRetryAfter(c *fiber.Ctx, err error) bool {
 	return true
 }
 
-// describe returns the status, heading and user-safe message for err.
-func (s *server) describe(err error) (int, string, string) {
+// describe returns the status, heading and user-safe message for err;
+// bodyLimit is the request's, which a 413 names.
+func describe(err error, bodyLimit int) (int, string, string) {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		switch fe.Code {
@@ -95,7 +123,8 @@ func (s *server) describe(err error) (int, string, string) {
 		case fiber.StatusMethodNotAllowed:
 			return fe.Code, "Method not allowed", "This address does not accept that kind of request."
 		case fiber.StatusRequestEntityTooLarge:
-			return fe.Code, "Request too large", "That was more data than the shop accepts (1 MiB at most)."
+			return fe.Code, "Request too large",
+				fmt.Sprintf("That was more data than the shop accepts (%d MiB at most).", bodyLimit>>20)
 		case fiber.StatusRequestTimeout:
 			return fe.Code, "Request timeout", "The request took too long to arrive."
 		case fiber.StatusRequestHeaderFieldsTooLarge:
@@ -113,6 +142,8 @@ func (s *server) describe(err error) (int, string, string) {
 		return status, "Not found", models.ErrorMessage(err)
 	case models.EFORBIDDEN:
 		return status, "Request refused", models.ErrorMessage(err)
+	case models.ECONFLICT:
+		return status, "This changed while you were working on it", models.ErrorMessage(err)
 	case models.ETHROTTLED:
 		return status, "Too many attempts", models.ErrorMessage(err)
 	case models.EUNAVAILABLE:
@@ -127,6 +158,6 @@ func (s *server) describe(err error) (int, string, string) {
 func plainErrorPage(heading, message string) string {
 	heading, message = html.EscapeString(heading), html.EscapeString(message)
 	return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>` + heading +
-		` · Storefront</title></head><body><nav id="nav"><a href="/">Storefront</a></nav><main><h1>` + heading +
+		` · Storefront</title></head><body><nav id="nav"><a href="` + paths.Home + `">Storefront</a></nav><main><h1>` + heading +
 		`</h1><p>` + message + `</p></main></body></html>`
 }

@@ -1,10 +1,28 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// healthChecker is what the readiness probe asks of services.Health.
+type healthChecker interface {
+	// Check names each dependency that does not answer.
+	Check(ctx context.Context) map[string]error
+	RedisConfigured() bool
+}
+
+// healthHandlers serve the probes: liveness and readiness.
+type healthHandlers struct {
+	health      healthChecker
+	schemaReady func() bool
+	draining    func() bool
+}
 
 // healthz says the process is alive; it touches no dependency, so a database
 // hiccup never makes an orchestrator restart every instance.
-func (s *server) healthz(c *fiber.Ctx) error {
+func (h *healthHandlers) healthz(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.SendString("ok")
 }
@@ -14,11 +32,11 @@ func (s *server) healthz(c *fiber.Ctx) error {
 // instance is not ready for traffic even when both servers answer. Without a
 // configured Redis, "redis" says "memory": nothing was checked, and sessions live
 // in this process only.
-func (s *server) readyz(c *fiber.Ctx) error {
+func (h *healthHandlers) readyz(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	failures := s.Health.Check(c.UserContext())
+	failures := h.health.Check(c.UserContext())
 	body := fiber.Map{"status": "ok", "database": "ok", "redis": "ok", "schema": "ok"}
-	if !s.Health.RedisConfigured() {
+	if !h.health.RedisConfigured() {
 		body["redis"] = "memory"
 	}
 	for name := range failures {
@@ -26,12 +44,12 @@ func (s *server) readyz(c *fiber.Ctx) error {
 		body["status"] = "unavailable"
 	}
 	ready := len(failures) == 0
-	if !s.SchemaReady() {
+	if !h.schemaReady() {
 		body["schema"] = "pending"
 		body["status"] = "unavailable"
 		ready = false
 	}
-	if s.Draining() {
+	if h.draining() {
 		body["status"] = "shutting down"
 		ready = false
 	}

@@ -8,13 +8,30 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/paths"
 	"github.com/storefront/storefront/views"
 )
 
-// listProducts shows page ?page=N of the list; without the parameter, page 1.
+// productCatalog is what the product pages ask of services.Catalog.
+type productCatalog interface {
+	// Version changes with every product write (the page cache's key).
+	Version(ctx context.Context) (string, error)
+	ListProducts(ctx context.Context, n int) (models.ProductPage, error)
+	ProductByID(ctx context.Context, id int64) (*models.Product, error)
+	CreateProduct(ctx context.Context, sellerID int64, in models.ProductInput) (*models.Product, error)
+}
+
+// productHandlers serve the product list, product pages and selling.
+type productHandlers struct {
+	*web
+	catalog   productCatalog
+	fragments *fragmentCache // cache.go
+}
+
+// list shows page ?page=N of the list; without the parameter, page 1.
 // A page parameter that is not a page number as the shop writes it (empty, "0",
 // "-1", "01", "abc") is a 404, like a page past the end: one address per page.
-func (s *server) listProducts(c *fiber.Ctx) error {
+func (h *productHandlers) list(c *fiber.Ctx) error {
 	n := 1
 	if args := c.Request().URI().QueryArgs(); args.Has("page") {
 		var ok bool
@@ -22,14 +39,14 @@ func (s *server) listProducts(c *fiber.Ctx) error {
 			return fiber.ErrNotFound
 		}
 	}
-	canonical := []string{"/products?page=" + strconv.Itoa(n)}
+	canonical := []string{paths.ProductsPage(n)}
 	title := "Products – page " + strconv.Itoa(n)
 	if n == 1 {
-		canonical = []string{"/", "/products"}
+		canonical = []string{paths.Home, paths.Products}
 		title = "Products"
 	}
-	return s.catalogPage(c, "list:"+strconv.Itoa(n), canonical, func(ctx context.Context) (string, templ.Component, error) {
-		page, err := s.Catalog.ListProducts(ctx, n)
+	return h.catalogPage(c, "list:"+strconv.Itoa(n), canonical, func(ctx context.Context) (string, templ.Component, error) {
+		page, err := h.catalog.ListProducts(ctx, n)
 		if err != nil {
 			return "", nil, err
 		}
@@ -40,16 +57,16 @@ func (s *server) listProducts(c *fiber.Ctx) error {
 	})
 }
 
-// showProduct shows /products/{id}; only the id as the shop writes it is one
+// show shows /products/{id}; only the id as the shop writes it is one
 // (not "01" or "+1"), and strict routing refuses "/products/1/".
-func (s *server) showProduct(c *fiber.Ctx) error {
+func (h *productHandlers) show(c *fiber.Ctx) error {
 	id, ok := models.ParseProductID(c.Params("id"))
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	path := views.ProductPath(id)
-	return s.catalogPage(c, "product:"+strconv.FormatInt(id, 10), []string{path}, func(ctx context.Context) (string, templ.Component, error) {
-		product, err := s.Catalog.ProductByID(ctx, id)
+	path := paths.Product(id)
+	return h.catalogPage(c, "product:"+strconv.FormatInt(id, 10), []string{path}, func(ctx context.Context) (string, templ.Component, error) {
+		product, err := h.catalog.ProductByID(ctx, id)
 		if err != nil {
 			return "", nil, err
 		}
@@ -57,24 +74,26 @@ func (s *server) showProduct(c *fiber.Ctx) error {
 	})
 }
 
-func (s *server) newProduct(c *fiber.Ctx) error {
-	return render(c, fiber.StatusOK, views.NewProductPage(s.page(c, "Sell a product"), views.ProductForm{}))
+// newForm shows the "sell a product" form.
+func (h *productHandlers) newForm(c *fiber.Ctx) error {
+	return render(c, fiber.StatusOK, views.NewProductPage(h.page(c, "Sell a product"), views.ProductForm{}))
 }
 
-func (s *server) createProduct(c *fiber.Ctx) error {
+// create lists a new product of the signed-in seller.
+func (h *productHandlers) create(c *fiber.Ctx) error {
 	in := models.ProductInput{
 		Name:        c.FormValue("name"),
 		Description: c.FormValue("description"),
 		Price:       c.FormValue("price"),
 	}
-	product, err := s.Catalog.CreateProduct(c.UserContext(), state(c).session.UserID, in)
+	product, err := h.catalog.CreateProduct(c.UserContext(), state(c).session.UserID, in)
 	if models.ErrorCode(err) == models.EINVALID {
 		form := views.ProductForm{Input: in, Errors: views.ErrorsOf(err)}
-		return render(c, fiber.StatusUnprocessableEntity, views.NewProductPage(s.page(c, "Sell a product"), form))
+		return render(c, fiber.StatusUnprocessableEntity, views.NewProductPage(h.page(c, "Sell a product"), form))
 	}
 	if err != nil {
 		return err
 	}
-	s.setFlash(c, "product_created")
-	return redirect(c, views.ProductPath(product.ID))
+	h.setFlash(c, "product_created")
+	return redirect(c, paths.Product(product.ID))
 }

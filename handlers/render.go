@@ -8,8 +8,8 @@ import (
 )
 
 // page builds the layout data for the current request.
-func (s *server) page(c *fiber.Ctx, title string) views.Page {
-	p := views.Page{Title: title, Assets: s.assets.urls, Flash: s.takeFlash(c)}
+func (w *web) page(c *fiber.Ctx, title string) views.Page {
+	p := views.Page{Title: title, Assets: w.assets, Flash: w.takeFlash(c)}
 	if sess := state(c).session; sess != nil {
 		p.CSRFToken = sess.CSRFToken
 		p.UserEmail = sess.Email
@@ -31,4 +31,17 @@ func render(c *fiber.Ctx, status int, component templ.Component) error {
 	c.Status(status)
 	c.Type("html", "utf-8")
 	return component.Render(c.UserContext(), c.Response().BodyWriter())
+}
+
+func isHTMX(c *fiber.Ctx) bool { return c.Get("HX-Request") == "true" }
+
+// redirect sends the browser to a local path: a 303 for plain forms, and for htmx
+// an HX-Redirect (htmx ignores headers on 3xx, and an XHR would follow the
+// redirect and paste the whole next page into a fragment).
+func redirect(c *fiber.Ctx, to string) error {
+	if isHTMX(c) {
+		c.Set("HX-Redirect", to)
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
 }

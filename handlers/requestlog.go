@@ -9,14 +9,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/storefront/storefront/paths"
 )
 
 // logRequest logs one line per request. It runs the error handler itself so the
 // logged status is the one the client gets.
-func (s *server) logRequest(c *fiber.Ctx) error {
+func (e *edge) logRequest(c *fiber.Ctx) error {
 	start := time.Now()
 	level := requestLogLevel(c.Path())
-	logged := s.Log.Enabled(context.Background(), level) // e.g. LOG_LEVEL=warn: skip building the fields too
+	logged := e.log.Enabled(context.Background(), level) // e.g. LOG_LEVEL=warn: skip building the fields too
 	var query string
 	if logged {
 		// Read before the handlers: once anything calls Request.RequestURI,
@@ -25,10 +27,10 @@ func (s *server) logRequest(c *fiber.Ctx) error {
 		query = string(c.Request().URI().QueryString())
 	}
 	if err := c.Next(); err != nil {
-		s.respondWithError(c, err)
+		e.errors.respond(c, err)
 	}
 	if logged {
-		s.logRequestLine(c, level, query, time.Since(start))
+		e.logRequestLine(c, level, query, time.Since(start))
 	}
 	return nil
 }
@@ -38,27 +40,21 @@ func (s *server) logRequest(c *fiber.Ctx) error {
 // over the limit: 413; headers over the read buffer: 431; too slow: 408;
 // malformed: 400), and a panic unwinds past logRequest to the recover
 // middleware. They get the same page, headers and log line as any other request.
-func (s *server) handleUnloggedError(c *fiber.Ctx, err error) error {
+func (e *edge) handleUnloggedError(c *fiber.Ctx, err error) error {
 	if requestID(c) == "" { // refused by fasthttp: no middleware has run
-		s.setRequestID(c)
+		e.setRequestID(c)
 		setSecurityHeaders(c)
 	}
-	s.respondWithError(c, err)
-	if level := requestLogLevel(c.Path()); s.Log.Enabled(context.Background(), level) {
-		s.logRequestLine(c, level, string(c.Request().URI().QueryString()), 0)
+	e.errors.respond(c, err)
+	if level := requestLogLevel(c.Path()); e.log.Enabled(context.Background(), level) {
+		e.logRequestLine(c, level, string(c.Request().URI().QueryString()), 0)
 	}
 	return nil
 }
 
-func (s *server) respondWithError(c *fiber.Ctx, err error) {
-	if herr := s.handleError(c, err); herr != nil {
-		_ = c.SendStatus(fiber.StatusInternalServerError)
-	}
-}
-
 // logRequestLine writes the access-log line: the request id, method, path, query
 // (redacted and capped, see loggedQuery), status and duration (0: unknown).
-func (s *server) logRequestLine(c *fiber.Ctx, level slog.Level, query string, duration time.Duration) {
+func (e *edge) logRequestLine(c *fiber.Ctx, level slog.Level, query string, duration time.Duration) {
 	attrs := make([]slog.Attr, 0, 6)
 	attrs = append(attrs, slog.String("rid", requestID(c)))
 	// A request refused while its headers were read has no method or path yet
@@ -73,13 +69,13 @@ func (s *server) logRequestLine(c *fiber.Ctx, level slog.Level, query string, du
 	if duration > 0 {
 		attrs = append(attrs, slog.Duration("duration", duration))
 	}
-	s.Log.LogAttrs(context.Background(), level, "request", attrs...)
+	e.log.LogAttrs(context.Background(), level, "request", attrs...)
 }
 
 // requestLogLevel is info, but debug for the health probes and static files,
 // which machines and every page view request all the time.
 func requestLogLevel(path string) slog.Level {
-	if path == "/healthz" || path == "/readyz" || path == "/favicon.ico" || strings.HasPrefix(path, "/assets/") {
+	if path == paths.Healthz || path == paths.Readyz || path == paths.Favicon || paths.IsAsset(path) {
 		return slog.LevelDebug
 	}
 	return slog.LevelInfo

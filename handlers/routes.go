@@ -5,53 +5,80 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/pprof"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/storefront/storefront/paths"
 )
 
+// routeGroups names the middleware stacks routes are added behind, after the
+// edge middleware that every request passes (routes):
+//
+//   - pages: a deadline for the request's database and Redis work, the schema
+//     check, the visitor's session and Cache-Control. Everything a browser
+//     navigates to or posts a form to. State-changing routes add verifyCSRF.
+//   - uploads: the same with a body limit and deadlines of their own
+//     (routegroups.go); every other route keeps the page body limit.
+//   - webhooks: calls from a provider, not a browser: no session and no CSRF
+//     token, a signature verifier of the provider's instead.
+func (s *site) routeGroups(schemaReady func() bool) {
+	schema := requireSchema(schemaReady)
+	s.pages = routeGroup{app: s.app, stack: []fiber.Handler{
+		limitBody(pageBodyLimit), requestDeadline(s.cfg.RequestTimeout), schema, s.sessions.load, cacheControl,
+	}}
+	s.uploads = routeGroup{app: s.app, stack: []fiber.Handler{
+		requestDeadline(uploadDeadline), schema, s.sessions.load, cacheControl,
+	}, added: s.limits.addUpload}
+	s.webhooks = webhookGroup{routes: routeGroup{app: s.app, stack: []fiber.Handler{
+		limitBody(pageBodyLimit), requestDeadline(s.cfg.RequestTimeout), schema,
+	}}}
+}
+
 // routes is the whole HTTP surface of the shop, in the order requests meet it.
-func (s *server) routes(app *fiber.App) {
-	if s.Config.BenchRoutes {
+func (s *site) routes() {
+	app := s.app
+	if s.cfg.BenchRoutes {
 		// Before every middleware on purpose: it measures the server's ceiling.
 		app.Get("/bench/plaintext", func(c *fiber.Ctx) error { return c.SendString("Hello, World!") })
 		// CPU profiles of the app under load for `make bench`; like the route
 		// above, never enabled in production.
 		app.Use("/debug/pprof", pprof.New())
 	}
-	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
-	app.Use(s.assignRequestID)
-	app.Use(s.resolveClientIP)
-	app.Use(s.logRequest)
-	app.Use(s.securityHeaders)
+	// Every request: an id, the client address, one log line, security headers.
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.edge.logPanic}))
+	app.Use(s.edge.assignRequestID)
+	app.Use(s.edge.resolveClientIP)
+	app.Use(s.edge.logRequest)
+	app.Use(securityHeaders)
 
 	// Probes and assets touch no session.
-	app.Get("/healthz", s.healthz)
-	app.Get("/readyz", s.readyz)
-	app.Get("/assets/:name", compress.New(), s.asset)
-	app.Get("/favicon.ico", compress.New(), s.asset)
+	app.Get(paths.Healthz, s.health.healthz)
+	app.Get(paths.Readyz, s.health.readyz)
+	app.Get(paths.AssetPattern, compress.New(), s.assets.serve)
+	app.Get(paths.Favicon, compress.New(), s.assets.serve)
 
-	app.Use(s.withRequestContext)
-	app.Use(s.requireSchema)
-	app.Use(s.loadSession)
-	app.Use(s.cacheControl)
+	pages, csrf, signedIn := s.pages, s.web.verifyCSRF, s.web.requireUser
+	pages.get(paths.Home, s.products.list)
+	pages.get(paths.Products, s.products.list)
+	pages.get(paths.NewProduct, signedIn, s.products.newForm)
+	pages.post(paths.Products, signedIn, csrf(sessionToken), s.products.create)
+	pages.get(paths.ProductPattern, s.products.show)
 
-	app.Get("/", s.listProducts)
-	app.Get("/products", s.listProducts)
-	app.Get("/products/new", s.requireUser, s.newProduct)
-	app.Post("/products", s.requireUser, s.verifyCSRF(sessionToken), s.createProduct)
-	app.Get("/products/:id", s.showProduct)
+	pages.get(paths.Signup, s.auth.signupPage)
+	pages.post(paths.Signup, csrf(guestToken), s.auth.refuseSignedIn, s.signups.check, s.auth.signup)
+	pages.get(paths.Login, s.auth.loginPage)
+	pages.post(paths.Login, csrf(guestToken), s.auth.login)
+	pages.post(paths.Logout, csrf(endsSession), s.auth.logout)
+	pages.post(paths.LogoutEverywhere, signedIn, csrf(sessionToken), s.auth.logoutEverywhere)
 
-	app.Get("/signup", s.signupPage)
-	app.Post("/signup", s.verifyCSRF(guestToken), s.refuseSignedIn, s.throttleSignup, s.signup)
-	app.Get("/login", s.loginPage)
-	app.Post("/login", s.verifyCSRF(guestToken), s.login)
-	app.Post("/logout", s.verifyCSRF(endsSession), s.logout)
-	app.Post("/logout/everywhere", s.requireUser, s.verifyCSRF(sessionToken), s.logoutEverywhere)
+	pages.get(paths.Account, signedIn, s.account.show)
 
-	app.Get("/account", s.requireUser, s.account)
-
-	if s.DevOutbox != nil {
-		app.Get("/dev/mail", s.devMail)
-		app.Get("/dev/mail/:id/html", s.devMailHTML)
+	if s.devMail != nil {
+		pages.get(paths.DevMail, s.devMail.list)
+		pages.get(paths.DevMailHTMLPattern, s.devMail.html)
 	}
+
+	// Uploads (s.uploads.post) and webhooks (s.webhooks.post) have no routes yet.
+
 	// Unknown paths fall through to Fiber's 404, and known paths with another
-	// method to its 405; both end in handleError.
+	// method to its 405, behind the page middleware (finish); both end in
+	// handleError.
 }

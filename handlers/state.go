@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/storefront/storefront/models"
@@ -35,10 +37,15 @@ func state(c *fiber.Ctx) *requestState {
 	return st
 }
 
-// currentUser loads the signed-in user from the database at most once per
-// request. Most pages need only "is someone signed in" and the email, which the
-// session holds; only pages that show more (the account) pay for the query.
-func (s *server) currentUser(c *fiber.Ctx) (*models.User, error) {
+// userLoader is what currentUser asks of services.Accounts.
+type userLoader interface {
+	UserByID(ctx context.Context, id int64) (*models.User, error)
+}
+
+// currentUser loads the signed-in user from users at most once per request.
+// Most pages need only "is someone signed in" and the email, which the session
+// holds; only pages that show more (the account) pay for the query.
+func currentUser(c *fiber.Ctx, users userLoader) (*models.User, error) {
 	st := state(c)
 	if st.user != nil {
 		return st.user, nil
@@ -46,7 +53,7 @@ func (s *server) currentUser(c *fiber.Ctx) (*models.User, error) {
 	if !st.session.SignedIn() {
 		return nil, models.Errorf(models.EUNAUTHORIZED, "Please log in.")
 	}
-	u, err := s.Accounts.UserByID(c.UserContext(), st.session.UserID)
+	u, err := users.UserByID(c.UserContext(), st.session.UserID)
 	if err != nil {
 		return nil, err
 	}

@@ -16,8 +16,9 @@ type Code string
 const (
 	EINVALID      Code = "invalid"      // input failed validation: 422
 	EUNAUTHORIZED Code = "unauthorized" // bad credentials: 422 on the login form
-	EFORBIDDEN    Code = "forbidden"    // CSRF or cross-site request: 403
-	ENOTFOUND     Code = "not_found"    // 404
+	EFORBIDDEN    Code = "forbidden"    // a refused request (CSRF token, cross-site): 403; never "not yours"
+	ENOTFOUND     Code = "not_found"    // no such thing, or not the caller's (NotFound): 404
+	ECONFLICT     Code = "conflict"     // a concurrent change got there first (edited meanwhile, sold out): 409
 	ETHROTTLED    Code = "throttled"    // too many attempts: 429
 	EUNAVAILABLE  Code = "unavailable"  // a dependency is down: 503
 	EINTERNAL     Code = "internal"     // a bug or unexpected failure: 500
@@ -52,6 +53,21 @@ func Errorf(code Code, format string, args ...any) *Error {
 // Invalid returns an EINVALID error carrying per-field messages.
 func Invalid(fields map[string]string) *Error {
 	return &Error{Code: EINVALID, Message: "Please correct the errors below.", Fields: fields}
+}
+
+// NotFound says that what (a "product", an "order") does not exist. It is also
+// the answer for a thing that exists but is not the caller's (another seller's
+// product): both give the same 404 page with the same words, so that ids of
+// other people's things cannot be told from unknown ones. A refused request
+// (CSRF) is EFORBIDDEN instead, which says nothing about any thing.
+func NotFound(what string) *Error {
+	return Errorf(ENOTFOUND, "We could not find that %s.", what)
+}
+
+// Conflict says that the operation lost to a concurrent change (the product was
+// edited meanwhile, the last item was sold); message tells the user what changed.
+func Conflict(message string) *Error {
+	return &Error{Code: ECONFLICT, Message: message}
 }
 
 // Unavailable wraps a dependency failure as EUNAVAILABLE.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Formatting, vet, and the one-way package dependencies of the architecture:
-# main -> handlers -> services -> models, handlers -> views -> models.
+# main -> handlers -> services -> models, handlers -> views -> models, and paths
+# (every URL) a leaf that views and handlers share.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,4 +40,17 @@ forbidden models "^$mod/(services|handlers|views|assets)" "gofiber" "redis" "riv
 forbidden services "^$mod/(handlers|views|assets)" "gofiber/fiber"
 forbidden views "^$mod/(services|handlers)" "gofiber" "uptrace/bun$" "redis" "riverqueue"
 forbidden handlers "^$mod/services/migrations" "riverqueue" # jobs only through services
+forbidden paths "^$mod/" "gofiber" # a leaf: URLs only
+
+# URLs are spelled in paths/ only: no literal app path in handlers or views
+# (comments aside; tests may spell the URLs they request).
+pathLiteral='"/(products|login|signup|logout|account|dev/|assets/|healthz|readyz|favicon)'
+literal=$(grep -nE "$pathLiteral" \
+  $(git ls-files 'handlers/*.go' 'views/*.go' 'views/*.templ' | grep -vE '_test\.go$|_templ\.go$') |
+  sed -E 's#(^[^:]+:[0-9]+:|[[:space:]])//.*#\1#' | grep -E "$pathLiteral" || true)
+if [ -n "$literal" ]; then
+  echo "literal paths (use the paths package):" >&2
+  echo "$literal" >&2
+  fail=1
+fi
 exit $fail

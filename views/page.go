@@ -4,10 +4,8 @@ package views
 
 import (
 	"encoding/json"
-	"net/url"
-	"strconv"
 
-	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/paths"
 )
 
 // Page is what the layout needs to know about the request being answered.
@@ -42,30 +40,4 @@ func (p Page) hxHeaders() string {
 }
 
 // loginURL links to the login page with the current page as the place to return to.
-func (p Page) loginURL() string {
-	if p.Path == "" || p.Path == "/" || p.Path == "/login" || p.Path == "/signup" {
-		return "/login"
-	}
-	return "/login?next=" + url.QueryEscape(p.Path)
-}
-
-// ProductPath is the URL of a product's page.
-func ProductPath(id int64) string { return "/products/" + strconv.FormatInt(id, 10) }
-
-// productsPageURL is the URL of page n of the product list.
-func productsPageURL(n int) string {
-	if n <= 1 {
-		return "/products"
-	}
-	return "/products?page=" + strconv.Itoa(n)
-}
-
-// FormErrors holds per-field messages, keyed by field name.
-type FormErrors map[string]string
-
-// ErrorsOf returns the per-field messages of err (empty for other errors).
-func ErrorsOf(err error) FormErrors { return FormErrors(models.FieldErrors(err)) }
-
-func (e FormErrors) has(field string) bool { return e[field] != "" }
-
-func errorID(field string) string { return field + "-error" }
+func (p Page) loginURL() string { return paths.LoginReturningTo(p.Path) }

@@ -45,7 +45,10 @@ func newStripeMockServer(ctx context.Context, logf func(string, ...any)) (*strip
 }
 
 func (s *stripeMockServer) start(ctx context.Context, bin string) error {
-	cmd := exec.Command(bin, "-http-addr", s.addr())
+	// With only -http-addr, stripe-mock still opens HTTPS on its default port
+	// 12112 (its main.go turns HTTPS off for -http-port, not -http-addr), so two
+	// test runs would collide there: HTTPS goes to a socket in our directory.
+	cmd := exec.Command(bin, "-http-addr", s.addr(), "-https-unix", filepath.Join(s.dir, "https.sock"))
 	cmd.Dir = s.dir
 	p, err := startProcess(cmd, filepath.Join(s.dir, "stripe-mock.log"), nil, syscall.SIGKILL)
 	if err != nil {

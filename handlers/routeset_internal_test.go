@@ -7,9 +7,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// The after-login rule's route matcher follows the router's own settings: one
-// segment per parameter, and case and trailing slashes as the app is configured.
-func TestGetRoutesMatch(t *testing.T) {
+// The route matcher (the after-login rule's, the upload limit's) follows the
+// router's own settings: one segment per parameter, and case and trailing
+// slashes as the app is configured.
+func TestRouteSetMatch(t *testing.T) {
 	table := []fiber.Route{
 		{Method: http.MethodGet, Path: "/"},
 		{Method: http.MethodGet, Path: "/products/:id"},
@@ -32,10 +33,13 @@ func TestGetRoutesMatch(t *testing.T) {
 		"strict and case-sensitive": {fiber.Config{StrictRouting: true, CaseSensitive: true},
 			map[string]bool{"/PRODUCTS/7": false, "/products/7/": false, "/account/": false, "/Account": false}},
 	} {
-		routes := newGetRoutes(table, tc.cfg)
+		routes := newRouteSet(tc.cfg)
+		for _, rt := range table {
+			routes.add(rt.Method, rt.Path)
+		}
 		for _, cases := range []map[string]bool{always, tc.more} {
 			for path, want := range cases {
-				if got := routes.match(path); got != want {
+				if got := routes.match(http.MethodGet, path); got != want {
 					t.Errorf("%s: match(%q) = %v, want %v", name, path, got, want)
 				}
 			}

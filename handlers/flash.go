@@ -1,0 +1,58 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+)
+
+// Flash messages travel in a short-lived cookie rather than the session, so they
+// work across logout (when there is no session) and cost guests no storage.
+const flashCookie = "flash"
+
+// flashText maps a flash key to its message. The cookie holds a key, never text,
+// so a forged cookie cannot put words on the page; email is the signed-in user's.
+func flashText(key, email string) string {
+	switch key {
+	case "signed_up":
+		return "Welcome! Your seller account is ready."
+	case "logged_in":
+		return "You are logged in."
+	case "logged_out":
+		return "You are logged out."
+	case "logged_out_everywhere":
+		return "You are logged out on every device."
+	case "product_created":
+		return "Your product is live."
+	case "signed_in_already":
+		if email != "" {
+			return "You're signed in as " + email + ". Log out to create another account."
+		}
+	}
+	return ""
+}
+
+func (w *web) setFlash(c *fiber.Ctx, key string) {
+	c.Cookie(&fiber.Cookie{
+		Name: flashCookie, Value: key, Path: "/", MaxAge: 60, Expires: time.Now().Add(time.Minute),
+		Secure: w.cookieSecure, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+// takeFlash returns the pending flash message and clears it.
+func (w *web) takeFlash(c *fiber.Ctx) string {
+	key := c.Cookies(flashCookie)
+	if key == "" {
+		return ""
+	}
+	c.Cookie(&fiber.Cookie{
+		Name: flashCookie, Value: "", Path: "/", Expires: fasthttp.CookieExpireDelete,
+		Secure: w.cookieSecure, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+	var email string
+	if sess := state(c).session; sess != nil {
+		email = sess.Email
+	}
+	return flashText(key, email)
+}
