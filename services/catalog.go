@@ -53,7 +53,7 @@ func (c *Catalog) ProductByID(ctx context.Context, id int64) (*models.Product, e
 	return c.findProduct(ctx, id, publicProducts)
 }
 
-var errProductNotFound = models.Errorf(models.ENOTFOUND, "We could not find that product.")
+var errProductNotFound = models.NotFound("product")
 
 // ProductsBySeller returns a seller's products (drafts too, not deleted ones),
 // newest first. SellerDashboard is the account page's cheaper read.
@@ -87,17 +87,19 @@ func (c *Catalog) CreateProduct(ctx context.Context, sellerID int64, in models.P
 	// The version changes in the same transaction as the product: no instance can
 	// see the product without the new version, or the new version without it.
 	err = InTx(ctx, c.db, func(ctx context.Context, tx bun.Tx) error {
-		store, err := ensureStore(ctx, tx, sellerID, in.Store, p.CreatedAt)
-		if err != nil {
-			return err
-		}
-		p.Store = store.Ref()
 		if _, err := tx.NewInsert().Model(&p).Returning("id").Exec(ctx); err != nil {
 			if isForeignKeyViolation(err) {
 				return ErrUserGone // the seller's account was deleted during their session
 			}
 			return dbError("catalog: create product", err)
 		}
+		// After the product: its insert holds the account (a foreign key's
+		// lock) from here on, and a store refused rolls it back.
+		store, err := ensureStore(ctx, tx, sellerID, in.Store, p.CreatedAt)
+		if err != nil {
+			return err
+		}
+		p.Store = store.Ref()
 		return bumpCatalogVersion(ctx, tx)
 	})
 	if err != nil {

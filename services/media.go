@@ -72,7 +72,7 @@ func (s *ProductImages) OpenMedia(ctx context.Context, key string) (*Media, erro
 	return &Media{Body: r, ContentType: contentType, Size: r.Size()}, nil
 }
 
-var errMediaNotFound = models.Errorf(models.ENOTFOUND, "We could not find that image.")
+var errMediaNotFound = models.NotFound("image")
 
 // MediaURLs turns variant keys into the URLs pages use: /media/{key} on the
 // app for the local store, or the object's own URL on the S3 server when

@@ -41,7 +41,7 @@ func NewProductImages(db *bun.DB, images *Images, bucket *blob.Bucket) *ProductI
 	return &ProductImages{db: db, images: images, bucket: bucket, now: time.Now}
 }
 
-var errImageNotFound = models.Errorf(models.ENOTFOUND, "We could not find that image.")
+var errImageNotFound = models.NotFound("image")
 
 // AddImages adds the files, in order, after the product's images. Every file
 // is checked and processed before anything is stored: one refused file
@@ -92,7 +92,8 @@ func (s *ProductImages) AddImages(ctx context.Context, sellerID, productID int64
 			return err
 		}
 		if err := checkRoom(have, len(files)); err != nil {
-			return err // images added meanwhile, by another tab
+			// Images added meanwhile, by another tab.
+			return &models.Error{Code: models.ECONFLICT, Message: models.ErrorMessage(err), Fields: models.FieldErrors(err)}
 		}
 		for i, p := range processed {
 			rows[i] = models.ProductImage{ProductID: productID, Position: have + i, CreatedAt: now,
@@ -128,7 +129,7 @@ func (s *ProductImages) SetAlt(ctx context.Context, sellerID, productID, imageID
 }
 
 // Reorder puts the product's images in the order of imageIDs, which must name
-// each of them once (EINVALID otherwise: the page was out of date). The first
+// each of them once (ECONFLICT otherwise: the page was out of date). The first
 // is the cover.
 func (s *ProductImages) Reorder(ctx context.Context, sellerID, productID int64, imageIDs []int64) error {
 	return s.change(ctx, sellerID, productID, "images: reorder", func(ctx context.Context, tx bun.Tx) error {
@@ -137,7 +138,7 @@ func (s *ProductImages) Reorder(ctx context.Context, sellerID, productID int64, 
 			return err
 		}
 		if !slices.Equal(slices.Sorted(slices.Values(imageIDs)), slices.Sorted(slices.Values(current))) {
-			return models.Errorf(models.EINVALID, "The images changed while you were ordering them. Please try again.")
+			return models.Conflict("The images changed while you were ordering them. Please try again.")
 		}
 		return renumberImages(ctx, tx, productID, imageIDs)
 	})

@@ -175,7 +175,7 @@ func TestSellerOperationsEffects(t *testing.T) {
 				t.Fatalf("after reorder: %+v", st.Images)
 			}
 			for _, bad := range [][]int64{{images[0]}, {images[0], images[0]}, {images[0], images[1], 424242}, {images[1], 424242}} {
-				wantCode(t, "reorder with the wrong ids", s.images.Reorder(ctx, seller, p.ID, bad), models.EINVALID)
+				wantCode(t, "reorder with the wrong ids", s.images.Reorder(ctx, seller, p.ID, bad), models.ECONFLICT)
 			}
 			if err := s.images.DeleteImage(ctx, seller, p.ID, images[1]); err != nil {
 				t.Fatal(err)

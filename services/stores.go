@@ -46,8 +46,8 @@ func (s *Stores) WithTx(tx bun.Tx) *Stores {
 }
 
 var (
-	errStoreNotFound = models.Errorf(models.ENOTFOUND, "We could not find that store.")
-	errHasStore      = models.Errorf(models.EINVALID, "You already have a store: change it on your store page.")
+	errStoreNotFound = models.NotFound("store")
+	errHasStore      = models.Conflict("You already have a store: change it on your store page.")
 )
 
 // StoreForUser returns the user's store, or ENOTFOUND for an account that has
@@ -63,7 +63,7 @@ func (s *Stores) StoreForUser(ctx context.Context, userID int64) (*models.Store,
 // SuggestStore proposes the store a first product's form offers: named after
 // the user's email, with a slug no store has (ErrUserGone for a deleted user).
 func (s *Stores) SuggestStore(ctx context.Context, userID int64) (models.StoreInput, error) {
-	email, err := userEmail(ctx, s.db, userID, false)
+	email, err := userEmail(ctx, s.db, userID)
 	if err != nil {
 		return models.StoreInput{}, err
 	}
@@ -74,7 +74,7 @@ func (s *Stores) SuggestStore(ctx context.Context, userID int64) (models.StoreIn
 
 // CreateStore gives the user a store: EINVALID with messages under name, slug
 // and bio (models.SlugTaken when another store has or recently had the slug),
-// or when the user already has one.
+// ECONFLICT when the user already has one (another tab got there first).
 func (s *Stores) CreateStore(ctx context.Context, userID int64, in models.StoreInput) (*models.Store, error) {
 	st, err := in.Validate()
 	if err != nil {
@@ -82,17 +82,11 @@ func (s *Stores) CreateStore(ctx context.Context, userID int64, in models.StoreI
 	}
 	var created *models.Store
 	err = InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := userEmail(ctx, tx, userID, true); err != nil {
-			return err
-		}
-		switch existing, err := storeOfUser(ctx, tx, userID); {
-		case err != nil:
-			return err
-		case existing != nil:
-			return errHasStore
-		}
 		if created, err = insertStore(ctx, tx, userID, st, s.now()); err != nil {
 			return err
+		}
+		if created == nil {
+			return errHasStore
 		}
 		return bumpCatalogVersion(ctx, tx)
 	})
@@ -208,16 +202,10 @@ func storeOfUser(ctx context.Context, db bun.IDB, userID int64) (*models.Store, 
 	return st, nil
 }
 
-// userEmail returns the user's email, or ErrUserGone. With lock (inside a
-// transaction) it also keeps the user from getting a store elsewhere until
-// the transaction ends.
-func userEmail(ctx context.Context, db bun.IDB, userID int64, lock bool) (string, error) {
+// userEmail returns the user's email, or ErrUserGone.
+func userEmail(ctx context.Context, db bun.IDB, userID int64) (string, error) {
 	var email string
-	q := db.NewSelect().Model((*models.User)(nil)).Column("email").Where("id = ?", userID)
-	if lock {
-		q = forUpdate(q)
-	}
-	err := q.Scan(ctx, &email)
+	err := db.NewSelect().Model((*models.User)(nil)).Column("email").Where("id = ?", userID).Scan(ctx, &email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrUserGone
 	}
@@ -231,38 +219,38 @@ func ensureStore(ctx context.Context, tx bun.Tx, userID int64, in *models.StoreI
 	if st, err := storeOfUser(ctx, tx, userID); err != nil || st != nil {
 		return st, err
 	}
-	// Another request of the same seller may be creating it: the user's row
-	// lock makes it wait, and then it finds the store.
-	email, err := userEmail(ctx, tx, userID, true)
-	if err != nil {
-		return nil, err
-	}
-	if st, err := storeOfUser(ctx, tx, userID); err != nil || st != nil {
-		return st, err
-	}
+	var st models.Store
 	if in != nil {
-		st, err := in.Validate()
-		if err == nil {
-			var created *models.Store
-			created, err = insertStore(ctx, tx, userID, st, now)
-			if err == nil {
-				return created, nil
-			}
+		var err error
+		if st, err = in.Validate(); err != nil {
+			return nil, prefixFields(err, "store_")
 		}
+	} else {
+		email, err := userEmail(ctx, tx, userID)
+		if err != nil {
+			return nil, err
+		}
+		if st, err = models.SuggestStore(email).Validate(); err != nil {
+			return nil, err // a suggestion is always valid; a bug otherwise
+		}
+		if st.Slug, err = freeSlug(ctx, tx, st.Slug); err != nil {
+			return nil, err
+		}
+	}
+	created, err := insertStore(ctx, tx, userID, st, now)
+	if err != nil {
 		return nil, prefixFields(err, "store_")
 	}
-	suggested := models.SuggestStore(email)
-	st, err := suggested.Validate()
-	if err != nil {
-		return nil, err // a suggestion is always valid; a bug otherwise
+	if created == nil {
+		// Another request of the seller's (their first product, in another
+		// tab) created it meanwhile: the insert waited for it.
+		return storeOfUser(ctx, tx, userID)
 	}
-	if st.Slug, err = freeSlug(ctx, tx, st.Slug); err != nil {
-		return nil, err
-	}
-	return insertStore(ctx, tx, userID, st, now)
+	return created, nil
 }
 
-// insertStore claims the store's slug and stores it for the user.
+// insertStore claims the store's slug and stores it for the user; nil when
+// the user has a store already (the unique user_id).
 func insertStore(ctx context.Context, tx bun.Tx, userID int64, st models.Store, now time.Time) (*models.Store, error) {
 	now = now.UTC().Truncate(time.Microsecond)
 	if err := lockSlugs(ctx, tx, st.Slug); err != nil {
@@ -272,15 +260,18 @@ func insertStore(ctx context.Context, tx bun.Tx, userID int64, st models.Store, 
 		return nil, err
 	}
 	st.UserID, st.CreatedAt, st.UpdatedAt = userID, now, now
-	if _, err := tx.NewInsert().Model(&st).Returning("id").Exec(ctx); err != nil {
-		switch {
-		case isForeignKeyViolation(err):
-			return nil, ErrUserGone
-		case isUniqueViolation(err):
-			// The user's row is locked, so the clash is the slug's: a store
-			// written by a writer that skipped the lock.
-			return nil, errSlugTaken
-		}
+	res, err := tx.NewInsert().Model(&st).On("CONFLICT (user_id) DO NOTHING").Returning("id").Exec(ctx)
+	switch {
+	case isForeignKeyViolation(err):
+		return nil, ErrUserGone
+	case isUniqueViolation(err):
+		// Not user_id's (DO NOTHING): the slug's, taken by a writer that
+		// skipped the slug's lock.
+		return nil, errSlugTaken
+	case err != nil:
+		return nil, dbError("stores: create", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return nil, dbError("stores: create", err)
 	}
 	return &st, nil

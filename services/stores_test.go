@@ -60,7 +60,7 @@ func TestStoreRules(t *testing.T) {
 				t.Fatalf("StoreForUser = %+v, %v", got, err)
 			}
 			_, err = s.stores.CreateStore(ctx, owner, models.StoreInput{Name: "Second", Slug: "second-store"})
-			wantCode(t, "a second store", err, models.EINVALID)
+			wantCode(t, "a second store", err, models.ECONFLICT)
 
 			rival := s.signUp(t, "rival@example.com")
 			for _, slug := range []string{"pots-4-you", "POTS-4-YOU"} {
