@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/storefront/storefront/models"
 	"github.com/storefront/storefront/services"
@@ -65,6 +66,23 @@ func TestSellerDashboard(t *testing.T) {
 			}
 			if d, err := s.catalog.SellerDashboard(ctx, seller); err != nil || d.Store == nil || len(d.Products) != 0 || d.Published+d.Drafts != 0 {
 				t.Fatalf("a seller with no products left: %+v, %v", d, err)
+			}
+
+			// More than the list holds: the counts still count them all.
+			many := s.signUp(t, "many@example.com")
+			s.sell(t, many, "First", models.ProductDraft)
+			bulk := make([]models.Product, models.DashboardMaxProducts+10)
+			for i := range bulk {
+				bulk[i] = models.Product{SellerID: many, Name: "Bulk", PriceCents: 100, CreatedAt: time.Now().Add(time.Duration(i) * time.Second),
+					Status: []models.ProductStatus{models.ProductPublished, models.ProductDraft}[i%2]}
+			}
+			if _, err := db.NewInsert().Model(&bulk).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			d, err = s.catalog.SellerDashboard(ctx, many)
+			if err != nil || len(d.Products) != models.DashboardMaxProducts || !d.Truncated() ||
+				d.Published != (len(bulk)+1)/2 || d.Drafts != len(bulk)/2+1 {
+				t.Fatalf("%d rows, %d published, %d drafts, truncated %v, %v", len(d.Products), d.Published, d.Drafts, d.Truncated(), err)
 			}
 		})
 	}

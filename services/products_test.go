@@ -168,11 +168,21 @@ func TestSellerOperationsEffects(t *testing.T) {
 				t.Fatalf("publish by the edit form: %v", err)
 			}
 
+			if cover := s.state(t, p.ID); !reflect.DeepEqual(cover.Product.Cover, cover.Images[0].Image) || cover.Product.Cover.Alt != "A mug" {
+				t.Fatalf("the product's cover %+v, want its first image %+v", cover.Product.Cover, cover.Images[0].Image)
+			}
 			if err := s.images.Reorder(ctx, seller, p.ID, []int64{images[1], images[0]}); err != nil {
 				t.Fatal(err)
 			}
-			if st := s.state(t, p.ID); st.Images[0].ID != images[1] || st.Images[1].ID != images[0] || st.Images[0].Position != 0 || st.Images[1].Position != 1 {
+			st := s.state(t, p.ID)
+			if st.Images[0].ID != images[1] || st.Images[1].ID != images[0] || st.Images[0].Position != 0 || st.Images[1].Position != 1 {
 				t.Fatalf("after reorder: %+v", st.Images)
+			}
+			if !reflect.DeepEqual(st.Product.Cover, st.Images[0].Image) {
+				t.Fatalf("after reorder the cover is %+v, want %+v", st.Product.Cover, st.Images[0].Image)
+			}
+			if err := s.images.SetAlt(ctx, seller, p.ID, images[1], "The handle"); err != nil || s.state(t, p.ID).Product.Cover.Alt != "The handle" {
+				t.Fatalf("the cover's alt text follows its image: %v", err)
 			}
 			for _, bad := range [][]int64{{images[0]}, {images[0], images[0]}, {images[0], images[1], 424242}, {images[1], 424242}} {
 				wantCode(t, "reorder with the wrong ids", s.images.Reorder(ctx, seller, p.ID, bad), models.ECONFLICT)
@@ -180,11 +190,21 @@ func TestSellerOperationsEffects(t *testing.T) {
 			if err := s.images.DeleteImage(ctx, seller, p.ID, images[1]); err != nil {
 				t.Fatal(err)
 			}
-			if st := s.state(t, p.ID); len(st.Images) != 1 || st.Images[0].ID != images[0] || st.Images[0].Position != 0 {
-				t.Fatalf("after deleting the cover: %+v", st.Images)
+			if st := s.state(t, p.ID); len(st.Images) != 1 || st.Images[0].ID != images[0] || st.Images[0].Position != 0 ||
+				!reflect.DeepEqual(st.Product.Cover, st.Images[0].Image) {
+				t.Fatalf("after deleting the cover: %+v", st)
 			}
 			wantCode(t, "delete it again", s.images.DeleteImage(ctx, seller, p.ID, images[1]), models.ENOTFOUND)
+			if err := s.images.DeleteImage(ctx, seller, p.ID, images[0]); err != nil {
+				t.Fatal(err)
+			}
+			if st := s.state(t, p.ID); len(st.Images) != 0 || !st.Product.Cover.IsZero() || st.Product.Cover.Alt != "" {
+				t.Fatalf("without images the product keeps a cover: %+v", st.Product.Cover)
+			}
 
+			if _, err := s.images.AddImages(ctx, seller, p.ID, [][]byte{testPNG(9, 9, 9)}); err != nil {
+				t.Fatal(err)
+			}
 			if err := s.catalog.DeleteProduct(ctx, seller, p.ID); err != nil {
 				t.Fatal(err)
 			}
