@@ -9,9 +9,9 @@ import (
 )
 
 // Conditions on products (alias p), as SQL text so that raw queries (search)
-// use the same words. The literals let SQLite match the partial indexes
-// (products_public_newest_idx, products_store_newest_idx), which it only uses
-// when the query repeats their WHERE clause.
+// use the same words. The literals let SQLite match the partial index
+// products_public_newest_idx, which it only uses when the query repeats its
+// WHERE clause.
 const (
 	// publicProducts: what everyone may see, in every list, page and search.
 	publicProducts = "p.status = 'published' AND p.deleted_at IS NULL"
