@@ -219,34 +219,52 @@ func ensureStore(ctx context.Context, tx bun.Tx, userID int64, in *models.StoreI
 	if st, err := storeOfUser(ctx, tx, userID); err != nil || st != nil {
 		return st, err
 	}
-	var st models.Store
 	if in != nil {
-		var err error
-		if st, err = in.Validate(); err != nil {
+		st, err := in.Validate()
+		if err != nil {
 			return nil, prefixFields(err, "store_")
 		}
-	} else {
-		email, err := userEmail(ctx, tx, userID)
+		created, err := insertStore(ctx, tx, userID, st, now)
 		if err != nil {
-			return nil, err
+			return nil, prefixFields(err, "store_")
 		}
-		if st, err = models.SuggestStore(email).Validate(); err != nil {
-			return nil, err // a suggestion is always valid; a bug otherwise
-		}
+		return createdOrFound(ctx, tx, userID, created)
+	}
+	email, err := userEmail(ctx, tx, userID)
+	if err != nil {
+		return nil, err
+	}
+	st, err := models.SuggestStore(email).Validate()
+	if err != nil {
+		return nil, err // a suggestion is always valid; a bug otherwise
+	}
+	// Nobody typed this slug, so nobody can choose another: a free one taken
+	// meanwhile by another new store (claimSlug saw it after the slug's lock)
+	// means looking again. Each miss is another store created with that slug
+	// in the meantime: ten tries outlast any burst of namesakes.
+	for range 10 {
 		if st.Slug, err = freeSlug(ctx, tx, st.Slug); err != nil {
 			return nil, err
 		}
+		created, err := insertStore(ctx, tx, userID, st, now)
+		if !errors.Is(err, errSlugTaken) {
+			if err != nil {
+				return nil, err
+			}
+			return createdOrFound(ctx, tx, userID, created)
+		}
 	}
-	created, err := insertStore(ctx, tx, userID, st, now)
-	if err != nil {
-		return nil, prefixFields(err, "store_")
+	return nil, errSlugTaken
+}
+
+// createdOrFound returns the store insertStore created, or, when it found one
+// (another request of the seller's, a first product in another tab, created it
+// meanwhile: the insert waited for it), that one.
+func createdOrFound(ctx context.Context, tx bun.Tx, userID int64, created *models.Store) (*models.Store, error) {
+	if created != nil {
+		return created, nil
 	}
-	if created == nil {
-		// Another request of the seller's (their first product, in another
-		// tab) created it meanwhile: the insert waited for it.
-		return storeOfUser(ctx, tx, userID)
-	}
-	return created, nil
+	return storeOfUser(ctx, tx, userID)
 }
 
 // insertStore claims the store's slug and stores it for the user; nil when

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -138,6 +139,29 @@ func TestStoreSlugRace(t *testing.T) {
 			}
 			if n, _ := s.catalog.CountProducts(ctx); n > 1 {
 				t.Fatalf("%d products stored; only the winner's may be", n)
+			}
+
+			// First products without store fields at once, from addresses with
+			// the same local part: each gets a store with a slug of its own.
+			twins := make([]int64, 6)
+			for i := range twins {
+				twins[i] = s.signUp(t, fmt.Sprintf("twin@domain%d.example", i))
+			}
+			slugs := make([]string, len(twins))
+			for i, u := range twins {
+				wg.Go(func() {
+					p, err := s.catalog.CreateProduct(ctx, u, models.ProductInput{Name: "Twin", Price: "1"})
+					if err != nil {
+						t.Errorf("twin %d: %v", i, err)
+						return
+					}
+					slugs[i] = p.Store.Slug
+				})
+			}
+			wg.Wait()
+			slices.Sort(slugs)
+			if slugs = slices.Compact(slugs); len(slugs) != len(twins) || slugs[0] != "twin" {
+				t.Fatalf("twins' slugs %v", slugs)
 			}
 		})
 	}
