@@ -39,8 +39,8 @@ type CartLine struct {
 	ProductID int64
 	Name      string
 	StoreName string
-	// CoverImage is the product's cover image key ("" for none).
-	CoverImage string
+	// Cover is the product's cover image (zero for none).
+	Cover Image
 	// UnitPriceCents is the product's current price; AddedPriceCents the price
 	// when it was put in the cart. PriceChanged is true when they differ.
 	UnitPriceCents  int64

@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
@@ -134,7 +135,7 @@ func FuzzProductInput(f *testing.F) {
 			}
 		}
 		again, err := models.ProductInput{Name: p.Name, Description: p.Description, Price: price}.Validate()
-		if err != nil || again != p {
+		if err != nil || !reflect.DeepEqual(again, p) {
 			t.Fatalf("accepted product %+v validates again to %+v, %v", p, again, err)
 		}
 	})

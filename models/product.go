@@ -21,15 +21,28 @@ const (
 type Product struct {
 	bun.BaseModel `bun:"table:products,alias:p"`
 
-	ID          int64  `bun:"id,pk,autoincrement"`
-	SellerID    int64  `bun:"seller_id,notnull"`
-	Name        string `bun:"name,notnull"`
-	Description string `bun:"description,notnull"`
-	PriceCents  int64  `bun:"price_cents,notnull"`
+	ID          int64     `bun:"id,pk,autoincrement"`
+	SellerID    int64     `bun:"seller_id,notnull"`
+	Name        string    `bun:"name,notnull"`
+	Description string    `bun:"description,notnull"`
+	PriceCents  int64     `bun:"price_cents,notnull"`
+	CreatedAt   time.Time `bun:"created_at,notnull"`
 	// Stock is how many can still be bought; nil is unlimited. Checkout reserves
 	// from it and a cancelled or expired order gives back (services.Checkout).
-	Stock     *int64    `bun:"stock"`
-	CreatedAt time.Time `bun:"created_at,notnull"`
+	Stock *int64 `bun:"stock"`
+
+	// Seller tools. Status, UpdatedAt and DeletedAt are columns (a soft-deleted
+	// product keeps its row for past orders); a zero Status or UpdatedAt is
+	// written as the column's default. Cover is a copy of the first image
+	// (cover_* columns, zero when there is none) that the image service keeps,
+	// so that cards need no join. Store and Images are read with the product
+	// for its card or page and never written with it.
+	Status    ProductStatus  `bun:"status,notnull,default:'published'"`
+	UpdatedAt time.Time      `bun:"updated_at,notnull,default:current_timestamp"`
+	DeletedAt time.Time      `bun:"deleted_at,nullzero"`
+	Cover     Image          `bun:"embed:cover_"`
+	Store     StoreRef       `bun:"-"`
+	Images    []ProductImage `bun:"-"` // in order, on product pages only
 }
 
 // SoldOut reports whether none can be bought.
@@ -46,25 +59,26 @@ type ProductInput struct {
 	Price       string
 	// Stock is the optional stock count; empty is unlimited.
 	Stock string
+
+	// Status is the button pressed: ProductPublished ("Publish"), ProductDraft
+	// ("Save as draft"), or "" (a new product is published, an edit keeps the
+	// status it had).
+	Status ProductStatus
+	// Store, on a seller's first product, is the store the form asks for; its
+	// messages are under store_name, store_slug and store_bio.
+	Store *StoreInput
 }
 
 // Validate checks the input and returns the product to create (without seller and
-// id), or EINVALID with a message per field.
+// id; Status as given, possibly ""), or EINVALID with a message per field,
+// the store's included.
 func (in ProductInput) Validate() (Product, error) {
 	var p Product
 	fields := map[string]string{}
 
 	p.Name = strings.TrimSpace(in.Name)
-	switch problem, n := checkText(p.Name, false), utf8.RuneCountInString(p.Name); {
-	case n == 0:
-		fields["name"] = "Enter a name."
-	case problem != textOK:
-		fields["name"] = problem.message("name")
-	case !hasVisibleCharacter(p.Name):
-		// Only zero-width or blank characters: the product would show as a blank card.
-		fields["name"] = "Enter a name with at least one visible letter, digit or symbol."
-	case n > ProductNameMaxLength:
-		fields["name"] = "Use at most 120 characters."
+	if msg := checkName(p.Name, ProductNameMaxLength); msg != "" {
+		fields["name"] = msg
 	}
 
 	p.Description = strings.TrimSpace(strings.ReplaceAll(in.Description, "\r\n", "\n"))
@@ -85,6 +99,20 @@ func (in ProductInput) Validate() (Product, error) {
 		fields["stock"] = msg
 	}
 	p.Stock = stock
+
+	switch in.Status {
+	case "", ProductPublished, ProductDraft:
+		p.Status = in.Status
+	default:
+		fields["status"] = "Choose Publish or Save as draft."
+	}
+	if in.Store != nil {
+		if _, err := in.Store.Validate(); err != nil {
+			for field, msg := range FieldErrors(err) {
+				fields["store_"+field] = msg
+			}
+		}
+	}
 
 	if len(fields) > 0 {
 		return Product{}, Invalid(fields)

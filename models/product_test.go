@@ -101,3 +101,26 @@ func TestParseProductID(t *testing.T) {
 		}
 	}
 }
+
+func TestProductInputStatusAndStore(t *testing.T) {
+	for _, status := range []models.ProductStatus{"", models.ProductPublished, models.ProductDraft} {
+		p, err := models.ProductInput{Name: "Mug", Price: "1", Status: status}.Validate()
+		if err != nil || p.Status != status {
+			t.Errorf("status %q: %+v, %v", status, p.Status, err)
+		}
+	}
+	_, err := models.ProductInput{Name: "Mug", Price: "1", Status: "deleted"}.Validate()
+	if models.FieldErrors(err)["status"] == "" {
+		t.Fatalf("an unknown status: %v", err)
+	}
+	_, err = models.ProductInput{Name: "", Price: "1", Store: &models.StoreInput{Name: "", Slug: "x", Bio: "\x00"}}.Validate()
+	f := models.FieldErrors(err)
+	for _, field := range []string{"name", "store_name", "store_slug", "store_bio"} {
+		if f[field] == "" {
+			t.Errorf("no message for %s in %v", field, f)
+		}
+	}
+	if _, err := (models.ProductInput{Name: "Mug", Price: "1", Store: &models.StoreInput{Name: "Pots", Slug: "pots"}}).Validate(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"strconv"
 	"unicode"
 	"unicode/utf8"
 )
@@ -69,4 +70,22 @@ func hasVisibleCharacter(s string) bool {
 		}
 	}
 	return false
+}
+
+// checkName applies the rules of a one-line name shown on its own (a product's,
+// a store's): present, allowed characters, something visible, at most max
+// characters. It returns the user's message, or "" when the name is fine.
+func checkName(name string, max int) string {
+	switch problem, n := checkText(name, false), utf8.RuneCountInString(name); {
+	case n == 0:
+		return "Enter a name."
+	case problem != textOK:
+		return problem.message("name")
+	case !hasVisibleCharacter(name):
+		// Only zero-width or blank characters: it would show as a blank card.
+		return "Enter a name with at least one visible letter, digit or symbol."
+	case n > max:
+		return "Use at most " + strconv.Itoa(max) + " characters."
+	}
+	return ""
 }

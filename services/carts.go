@@ -267,17 +267,17 @@ func (c *Carts) ItemCount(ctx context.Context, owner models.CartOwner) (int, err
 
 // cartRow is one cart line joined with its product as it is now.
 type cartRow struct {
-	ProductID       int64     `bun:"product_id"`
-	Quantity        int       `bun:"quantity"`
-	AddedPriceCents int64     `bun:"added_price_cents"`
-	AddedAt         time.Time `bun:"added_at"`
-	Name            string    `bun:"name"`
-	PriceCents      int64     `bun:"price_cents"`
-	Stock           *int64    `bun:"stock"`
-	SellerID        int64     `bun:"seller_id"`
-	OnSale          bool      `bun:"on_sale"`
-	StoreName       string    `bun:"store_name"`
-	Cover           string    `bun:"cover"`
+	ProductID       int64        `bun:"product_id"`
+	Quantity        int          `bun:"quantity"`
+	AddedPriceCents int64        `bun:"added_price_cents"`
+	AddedAt         time.Time    `bun:"added_at"`
+	Name            string       `bun:"name"`
+	PriceCents      int64        `bun:"price_cents"`
+	Stock           *int64       `bun:"stock"`
+	SellerID        int64        `bun:"seller_id"`
+	OnSale          bool         `bun:"on_sale"`
+	StoreName       string       `bun:"store_name"`
+	Cover           models.Image `bun:"embed:cover_"`
 }
 
 // loadCartRows returns the owner's cart lines in the order they were added.
@@ -298,7 +298,7 @@ func loadCartRows(ctx context.Context, db bun.IDB, owner models.CartOwner) ([]ca
 // cannot be bought).
 func (r cartRow) line(owner models.CartOwner) models.CartLine {
 	l := models.CartLine{
-		ProductID: r.ProductID, Name: r.Name, StoreName: r.StoreName, CoverImage: r.Cover,
+		ProductID: r.ProductID, Name: r.Name, StoreName: r.StoreName, Cover: r.Cover,
 		UnitPriceCents: r.PriceCents, AddedPriceCents: r.AddedPriceCents, PriceChanged: r.PriceCents != r.AddedPriceCents,
 		Quantity: r.Quantity, Stock: r.Stock, LineTotalCents: r.PriceCents * int64(r.Quantity), AddedAt: r.AddedAt,
 		State: models.CartLineAvailable,

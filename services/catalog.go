@@ -2,8 +2,6 @@ package services
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -11,7 +9,8 @@ import (
 	"github.com/storefront/storefront/models"
 )
 
-// Catalog lists, shows and creates products.
+// Catalog lists, shows, creates and changes products (products.go: a
+// seller's reads and writes; dashboard.go: the seller's list).
 type Catalog struct {
 	db      bun.IDB // the database, or the caller's transaction (WithTx)
 	version *coalescedVersion
@@ -39,65 +38,52 @@ func (c *Catalog) Version(ctx context.Context) (string, error) {
 	return c.version.Current(ctx)
 }
 
-// ListProducts returns page number n (1-based) of all products, newest first.
+// ListProducts returns page number n (1-based) of the published products,
+// newest first, with their stores and covers.
 func (c *Catalog) ListProducts(ctx context.Context, n int) (models.ProductPage, error) {
-	if n < 1 {
-		n = 1
-	}
-	var products []models.Product
-	// One extra row tells whether a next page exists without a COUNT query.
-	err := c.db.NewSelect().Model(&products).
-		OrderExpr("created_at DESC, id DESC").
-		Limit(models.ProductsPerPage + 1).
-		Offset(int64(n-1) * models.ProductsPerPage).
-		Scan(ctx)
-	if err != nil {
-		return models.ProductPage{}, dbError("catalog: list products", err)
-	}
-	page := models.ProductPage{Number: n, HasPrev: n > 1}
-	if len(products) > models.ProductsPerPage {
-		page.HasNext = true
-		products = products[:models.ProductsPerPage]
-	}
-	page.Products = products
-	return page, nil
+	page, err := productPage(ctx, c.db, n, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Where(publicProducts)
+	})
+	return page, dbError("catalog: list products", err)
 }
 
-// ProductByID returns one product, or ENOTFOUND.
+// ProductByID returns a published product with its store and images, or
+// ENOTFOUND (also for drafts and deleted products).
 func (c *Catalog) ProductByID(ctx context.Context, id int64) (*models.Product, error) {
-	p := new(models.Product)
-	err := c.db.NewSelect().Model(p).Where("id = ?", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errProductNotFound
-	}
-	if err != nil {
-		return nil, dbError("catalog: find product", err)
-	}
-	return p, nil
+	return c.findProduct(ctx, id, publicProducts)
 }
 
-var errProductNotFound = models.Errorf(models.ENOTFOUND, "We could not find that product.")
+var errProductNotFound = models.NotFound("product")
 
-// ProductsBySeller returns a seller's products, newest first.
+// ProductsBySeller returns a seller's products (drafts too, not deleted ones),
+// newest first. SellerDashboard is the account page's cheaper read.
 func (c *Catalog) ProductsBySeller(ctx context.Context, sellerID int64) ([]models.Product, error) {
 	var products []models.Product
-	err := c.db.NewSelect().Model(&products).Where("seller_id = ?", sellerID).
-		OrderExpr("created_at DESC, id DESC").Limit(500).Scan(ctx)
+	err := c.db.NewSelect().Model(&products).Where("seller_id = ?", sellerID).Where(liveProducts).
+		OrderExpr("created_at DESC, id DESC").Limit(models.DashboardMaxProducts).Scan(ctx)
 	if err != nil {
 		return nil, dbError("catalog: list seller products", err)
 	}
 	return products, nil
 }
 
-// CreateProduct validates the input and stores the product for the seller.
-// Invalid input is EINVALID with a message per field, and nothing is stored.
+// CreateProduct validates the input and stores the product for the seller,
+// published or as a draft (in.Status; "" publishes). A seller's first product
+// also creates their store: from in.Store (the form's store fields), or, when
+// the caller gives none, from the suggestion for their email (SuggestStore).
+// Invalid input is EINVALID with a message per field (the store's under
+// store_name, store_slug, store_bio), and nothing is stored.
 func (c *Catalog) CreateProduct(ctx context.Context, sellerID int64, in models.ProductInput) (*models.Product, error) {
 	p, err := in.Validate()
 	if err != nil {
 		return nil, err
 	}
+	if p.Status == "" {
+		p.Status = models.ProductPublished
+	}
 	p.SellerID = sellerID
 	p.CreatedAt = c.now().UTC().Truncate(time.Microsecond)
+	p.UpdatedAt = p.CreatedAt
 	// The version changes in the same transaction as the product: no instance can
 	// see the product without the new version, or the new version without it.
 	err = InTx(ctx, c.db, func(ctx context.Context, tx bun.Tx) error {
@@ -107,6 +93,13 @@ func (c *Catalog) CreateProduct(ctx context.Context, sellerID int64, in models.P
 			}
 			return dbError("catalog: create product", err)
 		}
+		// After the product: its insert holds the account (a foreign key's
+		// lock) from here on, and a store refused rolls it back.
+		store, err := ensureStore(ctx, tx, sellerID, in.Store, p.CreatedAt)
+		if err != nil {
+			return err
+		}
+		p.Store = store.Ref()
 		return bumpCatalogVersion(ctx, tx)
 	})
 	if err != nil {

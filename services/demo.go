@@ -51,11 +51,17 @@ func SeedDemo(ctx context.Context, db *bun.DB) (int, error) {
 				return err
 			}
 		}
+		// The demo seller's store is the one any first sale without store
+		// fields gets: named after the address (demo-seller).
+		if _, err := ensureStore(ctx, tx, seller.ID, nil, time.Now()); err != nil {
+			return err
+		}
 		start := time.Now().UTC().Truncate(time.Second).Add(-time.Duration(len(demoProducts)) * time.Hour)
 		products := make([]models.Product, len(demoProducts))
 		for i, p := range demoProducts {
 			p.SellerID = seller.ID
 			p.CreatedAt = start.Add(time.Duration(i) * time.Hour)
+			p.UpdatedAt = p.CreatedAt
 			products[i] = p
 		}
 		if _, err := tx.NewInsert().Model(&products).Exec(ctx); err != nil {

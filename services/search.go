@@ -49,7 +49,7 @@ func (c *Catalog) SearchProducts(ctx context.Context, q models.ProductQuery) (mo
 	}
 	page.Products = make([]models.Product, len(rows))
 	for i, r := range rows {
-		page.Products[i] = r.Product
+		page.Products[i] = r.card()
 	}
 	return page, nil
 }
@@ -93,9 +93,9 @@ func (c *Catalog) planSearch(ctx context.Context, q models.ProductQuery) (search
 	return plan, nil
 }
 
-// searchRow is a product and the number of matches (the same on every row).
+// searchRow is a product's card and the number of matches (the same on every row).
 type searchRow struct {
-	models.Product
+	productCardRow
 	Total int `bun:"total"`
 }
 
@@ -119,10 +119,10 @@ func (m textMatch) counting() textMatch {
 	return m
 }
 
-const (
-	searchColumns = "p.id, p.seller_id, p.name, p.description, p.price_cents, p.created_at"
-	resultColumns = "id, seller_id, name, description, price_cents, created_at"
-)
+// searchColumns are a result's card (productCardJoins joins the store;
+// results are public, so never deleted).
+const searchColumns = "p.id, p.seller_id, p.name, p.description, p.price_cents, p.created_at, p.status, p.updated_at, " +
+	"p.cover_alt, p.cover_width, p.cover_height, p.cover_variants, " + productCardColumns
 
 // relevanceQuery ranks the first SearchCountCap+1 matches and returns a page
 // of the best, with their count: one scan of the text index that keeps only
@@ -133,8 +133,8 @@ func relevanceQuery(q models.ProductQuery, m textMatch, limit int) sqlQuery {
 	s.append(m.rank)
 	s.add(" AS rank FROM products p ")
 	matching(&s, q, m)
-	s.add(" LIMIT ?) m ORDER BY rank DESC, id DESC LIMIT ? OFFSET ?) r JOIN products p ON p.id = r.id ORDER BY r.rank DESC, r.id DESC",
-		models.SearchCountCap+1, limit, q.Offset())
+	s.add(" LIMIT ?) m ORDER BY rank DESC, id DESC LIMIT ? OFFSET ?) r JOIN products p ON p.id = r.id "+productCardJoins+
+		" ORDER BY r.rank DESC, r.id DESC", models.SearchCountCap+1, limit, q.Offset())
 	return s
 }
 
@@ -144,7 +144,7 @@ func orderedQuery(q models.ProductQuery, m textMatch, limit int) sqlQuery {
 	var s sqlQuery
 	s.add("SELECT " + searchColumns + ", (SELECT count(*) FROM (SELECT 1 FROM products p ")
 	matching(&s, q, m.counting())
-	s.add(" LIMIT ?) counted) AS total FROM products p ", models.SearchCountCap+1)
+	s.add(" LIMIT ?) counted) AS total FROM products p "+productCardJoins+" ", models.SearchCountCap+1)
 	matching(&s, q, m)
 	switch q.Sort {
 	case models.SortPriceAsc:
@@ -172,8 +172,7 @@ func matching(s *sqlQuery, q models.ProductQuery, m textMatch) {
 
 // addFilters writes the conditions every search applies besides the text.
 func addFilters(s *sqlQuery, q models.ProductQuery) {
-	// TODO(issue10): only published products that are not deleted:
-	// s.add(" AND p.status = 'published' AND p.deleted_at IS NULL")
+	s.add(" AND " + publicProducts) // no drafts, no deleted products
 	if q.MinCents > 0 {
 		s.add(" AND p.price_cents >= ?", q.MinCents)
 	}

@@ -2,12 +2,9 @@ package services
 
 import (
 	"context"
-	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 
 	"github.com/storefront/storefront/models"
@@ -98,59 +95,18 @@ func pgTSQuery(t models.SearchTerms) (tsq sqlQuery, lookups bool) {
 	return tsq, lookups
 }
 
-// queryPrepared runs a search query as a prepared statement that pgx keeps per
-// connection (its statement cache), with the arguments sent as parameters:
-// the query's few shapes (number of words, filters) are each parsed and
-// planned once per connection. Everything else goes through bun, which writes
-// arguments into the query text.
+// queryPrepared runs a search query as a prepared statement
+// (queryPreparedPG): the query's few shapes (number of words, filters) are
+// each parsed and planned once per connection.
 func queryPrepared(ctx context.Context, db *bun.DB, s sqlQuery) ([]searchRow, error) {
-	sql, err := numberedPlaceholders(s)
-	if err != nil {
-		return nil, err
-	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
 	var out []searchRow
-	err = conn.Raw(func(driverConn any) error {
-		c, ok := driverConn.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("prepared search needs the pgx driver, not %T", driverConn)
-		}
-		rows, err := c.Conn().Query(ctx, sql, append([]any{pgx.QueryExecModeCacheStatement}, s.args...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r searchRow
-			if err := rows.Scan(&r.ID, &r.SellerID, &r.Name, &r.Description, &r.PriceCents, &r.CreatedAt, &r.Total); err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
+	err := queryPreparedPG(ctx, db, s, func(rows pgx.Rows) error {
+		var r searchRow
+		// In searchColumns' order.
+		err := rows.Scan(&r.ID, &r.SellerID, &r.Name, &r.Description, &r.PriceCents, &r.CreatedAt, &r.Status, &r.UpdatedAt,
+			&r.Cover.Alt, &r.Cover.Width, &r.Cover.Height, &r.Cover.Variants, &r.StoreName, &r.StoreSlug, &r.Total)
+		out = append(out, r)
+		return err
 	})
 	return out, err
-}
-
-// numberedPlaceholders turns bun's ? placeholders into PostgreSQL's $1, $2, …
-// The search's SQL has no other question marks (no operator or literal uses
-// one); a count that does not match the arguments is refused.
-func numberedPlaceholders(s sqlQuery) (string, error) {
-	var b strings.Builder
-	n := 0
-	for _, part := range strings.SplitAfter(s.sql, "?") {
-		if strings.HasSuffix(part, "?") {
-			n++
-			part = part[:len(part)-1] + "$" + strconv.Itoa(n)
-		}
-		b.WriteString(part)
-	}
-	if n != len(s.args) {
-		return "", fmt.Errorf("search query has %d placeholders for %d arguments", n, len(s.args))
-	}
-	return b.String(), nil
 }

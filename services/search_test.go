@@ -3,6 +3,7 @@ package services_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -164,7 +165,7 @@ func TestSearchProducts(t *testing.T) {
 				for _, sort := range []string{"relevance", "newest"} {
 					page := search(t, catalog, models.SearchInput{Q: "café", Sort: sort})
 					want, err := catalog.ProductByID(context.Background(), ids[10])
-					if err != nil || len(page.Products) != 1 || page.Products[0] != *want {
+					if err != nil || len(page.Products) != 1 || !reflect.DeepEqual(page.Products[0], *want) {
 						t.Errorf("café by %s: %+v; ProductByID: %+v, %v", sort, page.Products, want, err)
 					}
 				}

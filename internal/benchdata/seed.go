@@ -40,6 +40,15 @@ func Seed(ctx context.Context, db *bun.DB, sellers, products int, passwordHash s
 			if _, err := tx.NewInsert().Model(&batch).Returning("id").Exec(ctx); err != nil {
 				return fmt.Errorf("insert sellers: %w", err)
 			}
+			// Every seller has a store, which product cards name.
+			stores := make([]models.Store, len(batch))
+			for i, u := range batch {
+				stores[i] = models.Store{UserID: u.ID, Name: fmt.Sprintf("Workshop %d", lo+i), Slug: fmt.Sprintf("workshop-%d", lo+i),
+					CreatedAt: Start, UpdatedAt: Start}
+			}
+			if _, err := tx.NewInsert().Model(&stores).Exec(ctx); err != nil {
+				return fmt.Errorf("insert stores: %w", err)
+			}
 		}
 		return nil
 	})
