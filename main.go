@@ -154,7 +154,6 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	if err != nil {
 		return err
 	}
-	_ = buy // TODO(issue12): handed to handlers.Deps with the cart, checkout, order and webhook routes
 
 	var schemaReady, draining atomic.Bool
 	migrationFailed := make(chan error, 1)
@@ -169,6 +168,11 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		AccountSecurity: security,
 		Health:          services.NewHealth(db, rdb),
 		DevOutbox:       devOutbox,
+		Carts:           buy.Carts,
+		Orders:          buy.Orders,
+		Checkout:        buy.Checkout,
+		StripePayments:  buy.Stripe,
+		DemoPayments:    buy.Demo,
 		SchemaReady:     schemaReady.Load,
 		Draining:        draining.Load,
 		Assets:          assets.Files(),
@@ -181,6 +185,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 			WriteTimeout:   cfg.WriteTimeout,
 			IdleTimeout:    cfg.IdleTimeout,
 			BenchRoutes:    cfg.BenchRoutes,
+			Currency:       cfg.Currency,
 		},
 	})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/storefront/storefront/models"
 	"github.com/storefront/storefront/services"
 )
 
@@ -38,6 +39,8 @@ type Config struct {
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
 	IdleTimeout  time.Duration
+	// Currency is the shop's currency (CURRENCY), for the cart's amounts.
+	Currency string
 	// BenchRoutes enables /bench/plaintext, registered before all middleware, to
 	// measure the machine's ceiling for this server. Never on in production.
 	BenchRoutes bool
@@ -55,6 +58,14 @@ type Deps struct {
 	Health   *services.Health
 	// AccountSecurity serves password resets, password and email changes.
 	AccountSecurity *services.AccountSecurity
+	// Buying (issue 12): carts, checkout, orders. Exactly one of
+	// StripePayments (POST /webhooks/stripe) and DemoPayments (the test-mode
+	// page /orders/{id}/pay) is set.
+	Carts          *services.Carts
+	Orders         *services.Orders
+	Checkout       *services.Checkout
+	StripePayments *services.StripePayments
+	DemoPayments   *services.DemoPayments
 	// DevOutbox, set by main in development only, serves GET /dev/mail: the mail
 	// kept instead of sent. Nil: no such route (404).
 	DevOutbox *services.Outbox
@@ -101,6 +112,13 @@ type site struct {
 	credentials     *accountSecurityHandlers
 	accountSessions *accountSessionHandlers
 	devMail         *devMailHandlers // nil: no outbox, no /dev/mail
+	// Buying: the cart, checkout, orders, sales and payment webhooks.
+	cartBadge *cartBadge
+	cart      *cartHandlers
+	checkout  *checkoutHandlers
+	orders    *orderHandlers
+	sales     *salesHandlers
+	webhook   *webhookHandlers // nil without Stripe
 
 	// Route groups (routes.go).
 	pages    routeGroup
@@ -158,6 +176,21 @@ func newSite(deps Deps) (*site, error) {
 			logins: deps.Throttle, devices: devices},
 		accountSessions: &accountSessionHandlers{web: w, sessions: deps.Sessions},
 		limits:          limits,
+	}
+	s.cartBadge = &cartBadge{log: deps.Log}
+	if deps.Carts != nil { // apps built without the buying side have no carts
+		s.cartBadge.carts = deps.Carts
+		s.auth.carts = deps.Carts
+	}
+	s.cart = &cartHandlers{web: w, carts: deps.Carts, sessions: deps.Sessions, currency: cmp.Or(cfg.Currency, models.DefaultCurrency)}
+	s.checkout = &checkoutHandlers{web: w, placer: deps.Checkout, cart: s.cart}
+	s.orders = &orderHandlers{web: w, orders: deps.Orders}
+	if deps.DemoPayments != nil {
+		s.orders.demo = deps.DemoPayments
+	}
+	s.sales = &salesHandlers{web: w, sales: deps.Orders}
+	if deps.StripePayments != nil {
+		s.webhook = &webhookHandlers{log: deps.Log, stripe: deps.StripePayments}
 	}
 	if deps.DevOutbox != nil {
 		s.devMail = &devMailHandlers{web: w, outbox: deps.DevOutbox}

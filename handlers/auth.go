@@ -40,6 +40,13 @@ type authHandlers struct {
 	sessions authSessions
 	logins   loginLimiter
 	devices  *deviceCookies
+	carts    guestCartMerger // nil: an app without the buying side
+}
+
+// guestCartMerger is what signing in asks of services.Carts: the guest's cart
+// joins the user's.
+type guestCartMerger interface {
+	MergeGuestCart(ctx context.Context, guestToken string, userID int64) error
 }
 
 // afterLoginDefault is where a user goes when no safe page was remembered.
@@ -72,6 +79,8 @@ func loginReason(next string) string {
 		return "Log in to see your account"
 	case paths.NewProduct:
 		return "Log in to start selling"
+	case paths.Cart:
+		return "Log in or sign up to check out: your cart stays as it is"
 	}
 	return ""
 }
@@ -193,6 +202,14 @@ func loginMessage(err error) string {
 // signIn replaces the visitor's session with a fresh one for user (new id, new
 // CSRF token) and sends them to the page they wanted, used once.
 func (h *authHandlers) signIn(c *fiber.Ctx, user *models.User, flash string) error {
+	// The guest's cart joins the user's before the guest session (which
+	// names it) is replaced; if this fails nothing is signed in, and trying
+	// again finds the guest cart still there.
+	if sess := state(c).session; h.carts != nil && sess != nil && !sess.SignedIn() && sess.CartToken != "" {
+		if err := h.carts.MergeGuestCart(c.UserContext(), sess.CartToken, user.ID); err != nil {
+			return err
+		}
+	}
 	if err := h.startSession(c, h.sessions, user); err != nil {
 		return err
 	}

@@ -35,6 +35,7 @@ type fragment struct {
 	body    []byte // guest pages only; never modified once cached
 	etag    string
 	made    time.Time
+	buy     *productBuy // product pages: the buy box rendered around the content
 }
 
 // fragmentCache holds fragments by key, each with its version. A new version
@@ -84,7 +85,7 @@ func (fc *fragmentCache) put(key string, f fragment) {
 // Guests with nothing personal pending (no session cookie, no flash) all get
 // the same bytes for a URL, so for the canonical URLs of the page the whole
 // response is cached too, with an ETag for conditional requests.
-func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []string, build func(ctx context.Context) (string, templ.Component, error)) error {
+func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []string, build func(ctx context.Context) (string, templ.Component, *productBuy, error)) error {
 	ctx := c.UserContext()
 	version, verr := h.catalog.Version(ctx)
 	now := time.Now()
@@ -94,11 +95,12 @@ func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []stri
 		// request's deadline (a 503 if the database is down) and cache nothing.
 		// The entries stay, for when the version answers again: they are served
 		// only if it is still theirs.
-		title, content, err := build(ctx)
+		title, content, buy, err := build(ctx)
 		if err != nil {
 			return err
 		}
-		return render(c, fiber.StatusOK, views.ProductsLayout(h.page(c, title), content))
+		p := h.page(c, title)
+		return render(c, fiber.StatusOK, views.ProductsLayout(p, buy.around(c, p, content)))
 	}
 	pageKey := ""
 	if uri := string(c.Request().RequestURI()); plainGuest(c) && slices.Contains(canonical, uri) {
@@ -109,7 +111,7 @@ func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []stri
 	}
 	f, ok := h.fragments.get(version, key, now)
 	if !ok {
-		title, content, err := build(ctx)
+		title, content, buy, err := build(ctx)
 		if err != nil {
 			return err
 		}
@@ -117,10 +119,11 @@ func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []stri
 		if err := content.Render(ctx, &buf); err != nil {
 			return err
 		}
-		f = fragment{version: version, title: title, html: buf.String(), made: now}
+		f = fragment{version: version, title: title, html: buf.String(), made: now, buy: buy}
 		h.fragments.put(key, f)
 	}
-	page := views.ProductsLayout(h.page(c, f.title), templ.Raw(f.html))
+	p := h.page(c, f.title)
+	page := views.ProductsLayout(p, f.buy.around(c, p, templ.Raw(f.html)))
 	if pageKey == "" {
 		return render(c, fiber.StatusOK, page)
 	}

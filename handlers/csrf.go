@@ -26,6 +26,12 @@ const (
 	// endsSession: logout. A live session needs its token; without one there is
 	// nothing left to protect, and a stale tab's "Log out" succeeds.
 	endsSession
+	// firstCartAdd: adding to a cart. A live session needs its token. A visitor
+	// without one (a guest's first add, from a page the shared cache may have
+	// served, which holds no token) needs a browser's same-origin request:
+	// Sec-Fetch-Site or Origin present and ours. The handler then starts the
+	// guest's session.
+	firstCartAdd
 )
 
 // verifyCSRF refuses a state-changing request that does not follow rule.
@@ -51,6 +57,13 @@ func (w *web) verifyCSRF(rule csrfRule) fiber.Handler {
 			return w.refuseCSRF(c, "guest_token", "This form has expired. Please reload the page and try again.")
 		case endsSession:
 			if st.session == nil {
+				return c.Next()
+			}
+		case firstCartAdd:
+			if st.session == nil {
+				if c.Get("Sec-Fetch-Site") == "" && c.Get(fiber.HeaderOrigin) == "" {
+					return w.refuseCSRF(c, "no_origin", "This request could not be checked. Please reload the page and try again.")
+				}
 				return c.Next()
 			}
 		}

@@ -35,6 +35,16 @@ func flashText(key, email string) string {
 		return "That session had already ended."
 	case "other_sessions_ended":
 		return "Every other session of your account is signed out."
+	case "added_to_cart":
+		return "Added to your cart."
+	case "cart_updated":
+		return "Your cart is updated."
+	case "cart_removed":
+		return "Removed from your cart."
+	case "order_paid":
+		return "Payment received. Thank you for your order!"
+	case "order_cancelled":
+		return "Your order is cancelled and nothing was charged."
 	case "product_created":
 		return "Your product is live."
 	case "signed_in_already":

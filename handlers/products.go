@@ -45,15 +45,15 @@ func (h *productHandlers) list(c *fiber.Ctx) error {
 		canonical = []string{paths.Home, paths.Products}
 		title = "Products"
 	}
-	return h.catalogPage(c, "list:"+strconv.Itoa(n), canonical, func(ctx context.Context) (string, templ.Component, error) {
+	return h.catalogPage(c, "list:"+strconv.Itoa(n), canonical, func(ctx context.Context) (string, templ.Component, *productBuy, error) {
 		page, err := h.catalog.ListProducts(ctx, n)
 		if err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 		if n > 1 && len(page.Products) == 0 {
-			return "", nil, fiber.ErrNotFound
+			return "", nil, nil, fiber.ErrNotFound
 		}
-		return title, views.ProductList(page), nil
+		return title, views.ProductList(page), nil, nil
 	})
 }
 
@@ -65,12 +65,12 @@ func (h *productHandlers) show(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	path := paths.Product(id)
-	return h.catalogPage(c, "product:"+strconv.FormatInt(id, 10), []string{path}, func(ctx context.Context) (string, templ.Component, error) {
+	return h.catalogPage(c, "product:"+strconv.FormatInt(id, 10), []string{path}, func(ctx context.Context) (string, templ.Component, *productBuy, error) {
 		product, err := h.catalog.ProductByID(ctx, id)
 		if err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
-		return product.Name, views.ProductDetail(*product), nil
+		return product.Name, views.ProductDetail(*product), buyOf(product), nil
 	})
 }
 

@@ -16,6 +16,9 @@ func (w *web) page(c *fiber.Ctx, title string) views.Page {
 	} else {
 		p.CSRFToken = state(c).guestToken
 	}
+	if count := state(c).cartCount; count != nil {
+		p.CartCount = count()
+	}
 	uri := c.Request().URI()
 	p.Path = string(uri.PathOriginal())
 	if q := uri.QueryString(); len(q) > 0 {

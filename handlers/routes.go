@@ -22,10 +22,10 @@ import (
 func (s *site) routeGroups(schemaReady func() bool) {
 	schema := requireSchema(schemaReady)
 	s.pages = routeGroup{app: s.app, stack: []fiber.Handler{
-		limitBody(pageBodyLimit), requestDeadline(s.cfg.RequestTimeout), schema, s.sessions.load, cacheControl,
+		limitBody(pageBodyLimit), requestDeadline(s.cfg.RequestTimeout), schema, s.sessions.load, s.cartBadge.attach, cacheControl,
 	}}
 	s.uploads = routeGroup{app: s.app, stack: []fiber.Handler{
-		requestDeadline(uploadDeadline), schema, s.sessions.load, cacheControl,
+		requestDeadline(uploadDeadline), schema, s.sessions.load, s.cartBadge.attach, cacheControl,
 	}, added: s.limits.addUpload}
 	s.webhooks = webhookGroup{routes: routeGroup{app: s.app, stack: []fiber.Handler{
 		limitBody(pageBodyLimit), requestDeadline(s.cfg.RequestTimeout), schema,
@@ -92,7 +92,25 @@ func (s *site) routes() {
 		pages.get(paths.DevMailHTMLPattern, s.devMail.html)
 	}
 
-	// Uploads (s.uploads.post) and webhooks (s.webhooks.post) have no routes yet.
+	// Buying (issue 12). A guest's first add to a cart starts their session
+	// (firstCartAdd); every other cart change needs the session's token.
+	pages.post(paths.CartItems, csrf(firstCartAdd), s.cart.add)
+	pages.get(paths.Cart, s.cart.show)
+	pages.post(paths.CartItemPattern, csrf(sessionToken), s.cart.setQuantity)
+	pages.post(paths.CartItemDeletePattern, csrf(sessionToken), s.cart.remove)
+	pages.post(paths.Checkout, csrf(sessionToken), s.checkout.checkout)
+	pages.get(paths.Orders, signedIn, s.orders.list)
+	pages.get(paths.OrderPattern, signedIn, s.orders.show)
+	if s.orders.demo != nil { // test mode only: never beside a real provider
+		pages.get(paths.OrderPayPattern, signedIn, s.orders.payPage)
+		pages.post(paths.OrderPayPattern, signedIn, csrf(sessionToken), s.orders.pay)
+	}
+	pages.get(paths.AccountSales, signedIn, s.sales.list)
+	if s.webhook != nil {
+		s.webhooks.post(paths.StripeWebhook, signatureVerifier(stripeSignature), s.webhook.stripeEvent)
+	}
+
+	// Uploads (s.uploads.post) have no routes yet.
 
 	// Unknown paths fall through to Fiber's 404, and known paths with another
 	// method to its 405, behind the page middleware (finish); both end in

@@ -60,12 +60,14 @@ func (m *sessionMiddleware) liveSession(c *fiber.Ctx, id string) (*services.Sess
 	if err != nil || sess == nil {
 		return nil, err
 	}
-	exists, err := m.users.UserExists(ctx, sess.UserID)
-	if err != nil {
-		return nil, err
-	}
-	if !exists {
-		return nil, m.endSessionsOfGoneUser(c, sess)
+	if sess.SignedIn() { // a guest's cart session has no account to check
+		exists, err := m.users.UserExists(ctx, sess.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if !exists {
+			return nil, m.endSessionsOfGoneUser(c, sess)
+		}
 	}
 	alive, err := m.sessions.Touch(ctx, sess)
 	if err != nil || !alive {

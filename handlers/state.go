@@ -22,6 +22,8 @@ type requestState struct {
 	guestToken string
 	// user caches CurrentUser's database load for the rest of the request.
 	user *models.User
+	// cartCount counts the visitor's cart for the nav (cartBadge); nil: 0.
+	cartCount func() int
 }
 
 type stateKey struct{}

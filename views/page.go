@@ -19,6 +19,8 @@ type Page struct {
 	Flash string
 	// Path is the current path and query, used as the "Log in" link's next page.
 	Path string
+	// CartCount is the number of items in the visitor's cart, for the nav.
+	CartCount int
 	// Assets maps an asset name to its cache-busting URL.
 	Assets AssetURLs
 }

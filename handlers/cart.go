@@ -1,0 +1,223 @@
+package handlers
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/paths"
+	"github.com/storefront/storefront/services"
+	"github.com/storefront/storefront/views"
+)
+
+// cartStore is what the cart pages ask of services.Carts.
+type cartStore interface {
+	AddItem(ctx context.Context, owner models.CartOwner, productID int64, qty int) error
+	SetQuantity(ctx context.Context, owner models.CartOwner, productID int64, qty int) error
+	RemoveItem(ctx context.Context, owner models.CartOwner, productID int64) error
+	ItemCount(ctx context.Context, owner models.CartOwner) (int, error)
+	Cart(ctx context.Context, owner models.CartOwner) (*models.Cart, error)
+}
+
+// guestSessions is what a guest's first add to a cart asks of services.Sessions.
+type guestSessions interface {
+	StartGuest(ctx context.Context, client services.ClientInfo) (*services.Session, error)
+}
+
+// cartHandlers serve the cart: adding to it, the cart page, changing and
+// removing its lines.
+type cartHandlers struct {
+	*web
+	carts    cartStore
+	sessions guestSessions
+	currency string
+}
+
+// cartOwnerOf names the cart of a session: the user's once signed in, else the
+// guest's by the session's cart token. No session (or a session without a cart
+// token) has no cart.
+func cartOwnerOf(sess *services.Session) (models.CartOwner, bool) {
+	switch {
+	case sess.SignedIn():
+		return models.CartOwner{UserID: sess.UserID}, true
+	case sess != nil && sess.CartToken != "":
+		return models.CartOwner{GuestToken: sess.CartToken}, true
+	}
+	return models.CartOwner{}, false
+}
+
+// cartQuantity reads a quantity field: a decimal number from low to 99.
+func cartQuantity(raw string, low int) (int, bool) {
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < low || n > models.CartMaxQuantity {
+		return 0, false
+	}
+	return n, true
+}
+
+// add puts a product in the visitor's cart (POST /cart/items). A visitor with no
+// session gets a guest session now: verifyCSRF(firstCartAdd) has checked that
+// the request comes from one of our pages.
+func (h *cartHandlers) add(c *fiber.Ctx) error {
+	productID, ok := models.ParseProductID(c.FormValue("product_id"))
+	if !ok {
+		return models.Invalid(map[string]string{"product_id": "Choose a product to add."})
+	}
+	box := views.BuyBox{ProductID: productID, OnSale: true, Quantity: c.FormValue("quantity")}
+	qty, ok := cartQuantity(box.Quantity, 1)
+	if !ok {
+		return h.refuseAdd(c, box, services.ErrCartQuantity)
+	}
+	st := state(c)
+	if st.session == nil {
+		client := services.ClientInfo{UserAgent: c.Get(fiber.HeaderUserAgent), IP: clientIP(c)}
+		sess, err := h.sessions.StartGuest(c.UserContext(), client)
+		if err != nil {
+			return err
+		}
+		st.session = sess
+		h.setSessionCookie(c, sess.ID)
+	}
+	owner, _ := cartOwnerOf(st.session)
+	if err := h.carts.AddItem(c.UserContext(), owner, productID, qty); err != nil {
+		return h.refuseAdd(c, box, err)
+	}
+	if !isHTMX(c) {
+		h.setFlash(c, "added_to_cart")
+		return c.Redirect(paths.Product(productID), fiber.StatusSeeOther)
+	}
+	count, err := h.carts.ItemCount(c.UserContext(), owner)
+	if err != nil {
+		return err
+	}
+	box.Added, box.Quantity = true, ""
+	p := h.page(c, "")
+	return render(c, fiber.StatusOK, templJoin(views.AddToCart(p.CSRFToken, box), views.CartCountOOB(count)))
+}
+
+// refuseAdd answers an add the cart refused: the buy box again with the reason
+// and the quantity as typed (in place for htmx, on a page of its own without
+// JavaScript), 422 for bad input or the seller's own product, 409 when the
+// product is sold out or short; an unknown product is the usual 404.
+func (h *cartHandlers) refuseAdd(c *fiber.Ctx, box views.BuyBox, err error) error {
+	status := fiber.StatusUnprocessableEntity
+	switch models.ErrorCode(err) {
+	case models.EINVALID:
+	case models.ECONFLICT:
+		status = fiber.StatusConflict
+	default:
+		return err
+	}
+	box.Message = models.ErrorMessage(err)
+	if msg := models.FieldErrors(err)["quantity"]; msg != "" {
+		box.Message = msg
+	}
+	if err == services.ErrOwnProduct {
+		box.Own = true
+	}
+	p := h.page(c, "Add to cart")
+	if isHTMX(c) {
+		return render(c, status, views.AddToCart(p.CSRFToken, box))
+	}
+	return render(c, status, views.AddToCartPage(p, box))
+}
+
+// show is the cart page. A guest without a session has an empty cart and gets
+// no session for looking at it.
+func (h *cartHandlers) show(c *fiber.Ctx) error {
+	return h.renderCart(c, fiber.StatusOK, "", nil)
+}
+
+// renderCart shows the cart page with status, a form-level message and
+// problems per line (product id → message).
+func (h *cartHandlers) renderCart(c *fiber.Ctx, status int, message string, problems map[string]string) error {
+	cart := &models.Cart{}
+	sess := state(c).session
+	if owner, ok := cartOwnerOf(sess); ok {
+		var err error
+		if cart, err = h.carts.Cart(c.UserContext(), owner); err != nil {
+			return err
+		}
+	}
+	v := views.CartView{Cart: *cart, Currency: h.currency, Message: message, Problems: problems, SignedIn: sess.SignedIn()}
+	p := h.page(c, "Your cart")
+	p.CartCount = cart.ItemCount
+	return render(c, status, views.CartPage(p, v))
+}
+
+// lineProduct reads the product id of a cart line's path.
+func lineProduct(c *fiber.Ctx) (int64, error) {
+	id, ok := models.ParseProductID(c.Params("product_id"))
+	if !ok {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
+
+// setQuantity changes a line's quantity (0 removes it).
+func (h *cartHandlers) setQuantity(c *fiber.Ctx) error {
+	productID, err := lineProduct(c)
+	if err != nil {
+		return err
+	}
+	owner, ok := cartOwnerOf(state(c).session)
+	if !ok {
+		return services.ErrNotInCart
+	}
+	key := strconv.FormatInt(productID, 10)
+	qty, ok := cartQuantity(c.FormValue("quantity"), 0)
+	if !ok {
+		return h.renderCart(c, fiber.StatusUnprocessableEntity, "", map[string]string{key: "Choose a quantity from 0 to 99."})
+	}
+	if qty == 0 {
+		return h.remove(c)
+	}
+	err = h.carts.SetQuantity(c.UserContext(), owner, productID, qty)
+	switch models.ErrorCode(err) {
+	case "":
+		h.setFlash(c, "cart_updated")
+		return redirect(c, paths.Cart)
+	case models.EINVALID:
+		return h.renderCart(c, fiber.StatusUnprocessableEntity, "", map[string]string{key: "Choose a quantity from 0 to 99."})
+	case models.ECONFLICT:
+		return h.renderCart(c, fiber.StatusConflict, "", map[string]string{key: models.ErrorMessage(err)})
+	}
+	return err
+}
+
+// remove takes a line out of the cart. A product that is not in the
+// visitor's cart is a 404, and nothing changes.
+func (h *cartHandlers) remove(c *fiber.Ctx) error {
+	productID, err := lineProduct(c)
+	if err != nil {
+		return err
+	}
+	owner, ok := cartOwnerOf(state(c).session)
+	if !ok {
+		return services.ErrNotInCart
+	}
+	ctx := c.UserContext()
+	cart, err := h.carts.Cart(ctx, owner)
+	if err != nil {
+		return err
+	}
+	if !hasLine(cart, productID) {
+		return services.ErrNotInCart
+	}
+	if err := h.carts.RemoveItem(ctx, owner, productID); err != nil {
+		return err
+	}
+	h.setFlash(c, "cart_removed")
+	return redirect(c, paths.Cart)
+}
+
+func hasLine(cart *models.Cart, productID int64) bool {
+	for _, l := range cart.Lines {
+		if l.ProductID == productID {
+			return true
+		}
+	}
+	return false
+}
