@@ -175,10 +175,11 @@ func (h *cartHandlers) setQuantity(c *fiber.Ctx) error {
 		return h.remove(c)
 	}
 	err = h.carts.SetQuantity(c.UserContext(), owner, productID, qty)
-	switch models.ErrorCode(err) {
-	case "":
+	if err == nil {
 		h.setFlash(c, "cart_updated")
 		return redirect(c, paths.Cart)
+	}
+	switch models.ErrorCode(err) {
 	case models.EINVALID:
 		return h.renderCart(c, fiber.StatusUnprocessableEntity, "", map[string]string{key: "Choose a quantity from 0 to 99."})
 	case models.ECONFLICT:

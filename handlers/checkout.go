@@ -34,9 +34,10 @@ func (h *checkoutHandlers) checkout(c *fiber.Ctx) error {
 		return redirect(c, paths.Login)
 	}
 	order, err := h.placer.Checkout(c.UserContext(), sess.UserID)
-	switch models.ErrorCode(err) {
-	case "":
+	if err == nil {
 		return redirect(c, order.PaymentURL)
+	}
+	switch models.ErrorCode(err) {
 	case models.ECONFLICT:
 		return h.cart.renderCart(c, fiber.StatusConflict, models.ErrorMessage(err), models.FieldErrors(err))
 	case models.EINVALID:

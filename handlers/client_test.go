@@ -43,6 +43,17 @@ type shopOption func(*handlers.Deps)
 
 func newShop(t *testing.T, opts ...shopOption) *shop {
 	t.Helper()
+	return newShopPaying(t, nil, opts...)
+}
+
+// paymentsFor makes a shop's payment provider from its orders: nil is the
+// test-mode (demo) provider.
+type paymentsFor func(orders *services.Orders) *services.StripePayments
+
+// newShopPaying is newShop with the buying side paying through stripe (nil:
+// test mode).
+func newShopPaying(t *testing.T, stripe paymentsFor, opts ...shopOption) *shop {
+	t.Helper()
 	databaseURL := testenv.Postgres(t)
 	db, err := services.OpenDB(databaseURL)
 	if err != nil {
@@ -71,6 +82,7 @@ func newShop(t *testing.T, opts ...shopOption) *shop {
 		services.WorkJob(func(ctx context.Context, req services.PasswordResetRequest) error {
 			return security.WorkPasswordResetRequest(ctx, req)
 		}),
+		services.ExpireHoldWorker(db, nil),
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -79,10 +91,26 @@ func newShop(t *testing.T, opts ...shopOption) *shop {
 	security = services.NewAccountSecurity(db, hasher, jobs, services.AccountSecurityConfig{
 		Mails: views.AccountMails{ShopURL: "https://shop.test"},
 	})
+	orders := services.NewOrders(db, jobs, services.OrdersConfig{Mails: views.OrderMails{ShopURL: "https://shop.test"}})
+	var provider services.PaymentProvider
+	var stripePayments *services.StripePayments
+	var demo *services.DemoPayments
+	if stripe != nil {
+		stripePayments = stripe(orders)
+		provider = stripePayments
+	} else {
+		demo = services.NewDemoPayments(orders)
+		provider = demo
+	}
 	deps := handlers.Deps{
-		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Accounts: services.NewAccounts(db, hasher),
-		Catalog:  services.NewCatalog(db),
+		Carts:          services.NewCarts(db, services.CartsConfig{}),
+		Orders:         orders,
+		Checkout:       services.NewCheckout(db, jobs, orders, provider, services.CheckoutConfig{}),
+		StripePayments: stripePayments,
+		DemoPayments:   demo,
+		Log:            slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Accounts:       services.NewAccounts(db, hasher),
+		Catalog:        services.NewCatalog(db),
 		Sessions: services.NewSessions(services.NewRedisSessionStore(fiberredis.NewFromConnection(rdb), prefix),
 			30*time.Minute, 12*time.Hour),
 		Throttle:        services.NewThrottle(services.RedisCounter{Client: rdb, Prefix: prefix}, services.DefaultThrottleRules),
