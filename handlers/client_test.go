@@ -271,3 +271,29 @@ func expectRedirect(t *testing.T, r *response, status int, location string) {
 		t.Fatalf("Location %q, want %q", got, location)
 	}
 }
+
+// plainResponse is a response read without the test's goroutine (doNoFatal).
+type plainResponse struct {
+	code int
+	body string
+}
+
+// doNoFatal sends a request from any goroutine (t.Fatal only works on the
+// test's own) with the client's cookies, and keeps no cookie it gets back.
+func (c *client) doNoFatal(method, target string, form url.Values) plainResponse {
+	req := httptest.NewRequest(method, "https://shop.test"+target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range c.header {
+		req.Header[k] = v
+	}
+	for name, value := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: name, Value: value})
+	}
+	resp, err := c.shop.app.Test(req, -1)
+	if err != nil {
+		return plainResponse{code: -1, body: err.Error()}
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return plainResponse{code: resp.StatusCode, body: string(b)}
+}
