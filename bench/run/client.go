@@ -141,6 +141,7 @@ func (c *client) checkPages(session string, minID int64, products int, search bo
 		{"/products", session, benchEmail},
 		{fmt.Sprintf("/products/%d", minID), "", html.EscapeString(benchdata.Product(0).Name) + "<"},
 		{"/account", session, benchEmail},
+		{"/cart", session, "Your cart"},
 	}
 	if search {
 		// A search page says how many results it found (issue 11); a list page
@@ -159,4 +160,20 @@ func (c *client) checkPages(session string, minID int64, products int, search bo
 		}
 	}
 	return errors.Join(errs...)
+}
+
+var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`)
+
+// csrfToken returns the signed-in session's CSRF token, from its account page
+// (scenario l posts with it).
+func (c *client) csrfToken(session string) (string, error) {
+	status, body, err := c.get("/account", session)
+	if err != nil {
+		return "", err
+	}
+	m := csrfMeta.FindStringSubmatch(body)
+	if status != http.StatusOK || m == nil {
+		return "", fmt.Errorf("GET /account: status %d, no CSRF token", status)
+	}
+	return m[1], nil
 }

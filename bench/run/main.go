@@ -110,6 +110,10 @@ func run(ctx context.Context, o options) error {
 	if err := cl.checkPages(session, cat.MinProductID, o.products, o.search); err != nil {
 		return err
 	}
+	csrf, err := cl.csrfToken(session)
+	if err != nil {
+		return err
+	}
 	if err := writeSearchQueries(o.work); err != nil {
 		return err
 	}
@@ -119,7 +123,8 @@ func run(ctx context.Context, o options) error {
 		// Scenario d spreads over 1,000 products at any catalogue size, so its
 		// figures stay comparable (they measure the detail page, not its cache's size).
 		env: []string{"BENCH_ID_MIN=" + strconv.FormatInt(cat.MinProductID, 10),
-			"BENCH_ID_MAX=" + strconv.FormatInt(min(cat.MaxProductID, cat.MinProductID+999), 10)}}
+			"BENCH_ID_MAX=" + strconv.FormatInt(min(cat.MaxProductID, cat.MinProductID+999), 10),
+			"BENCH_SESSION=" + session, "BENCH_CSRF=" + csrf}}
 	if err := b.rounds(ctx); err != nil {
 		return err
 	}
