@@ -6,6 +6,7 @@
 document.addEventListener("htmx:responseError", function (event) {
   var status = event.detail.xhr.status;
   var message = "Something went wrong. Please try again.";
+  if (status === 409) message = "That changed meanwhile: it may have sold out or have fewer left. Reload the page to see what is available.";
   if (status === 403) message = "Your session has changed. Reload the page and try again.";
   if (status === 413) message = "That was too much data to send.";
   if (status === 429) message = "Too many attempts. Please wait a moment and try again.";
