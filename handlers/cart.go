@@ -88,13 +88,9 @@ func (h *cartHandlers) add(c *fiber.Ctx) error {
 		h.setFlash(c, "added_to_cart")
 		return c.Redirect(paths.Product(productID), fiber.StatusSeeOther)
 	}
-	count, err := h.carts.ItemCount(c.UserContext(), owner)
-	if err != nil {
-		return err
-	}
 	box.Added, box.Quantity = true, ""
-	p := h.page(c, "")
-	return render(c, fiber.StatusOK, templJoin(views.AddToCart(p.CSRFToken, box), views.CartCountOOB(count)))
+	p := h.page(c, "") // counts the cart as it is now, for the nav
+	return render(c, fiber.StatusOK, templJoin(views.AddToCart(p.CSRFToken, box), views.CartCountOOB(p.CartCount)))
 }
 
 // refuseAdd answers an add the cart refused: the buy box again with the reason
@@ -142,8 +138,9 @@ func (h *cartHandlers) renderCart(c *fiber.Ctx, status int, message string, prob
 		}
 	}
 	v := views.CartView{Cart: *cart, Currency: h.currency, Message: message, Problems: problems, SignedIn: sess.SignedIn()}
+	// The nav's count is the cart's own: no second query.
+	state(c).cartCount = func() int { return cart.ItemCount }
 	p := h.page(c, "Your cart")
-	p.CartCount = cart.ItemCount
 	return render(c, status, views.CartPage(p, v))
 }
 

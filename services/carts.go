@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -20,6 +21,9 @@ import (
 type Carts struct {
 	db  bun.IDB // the database, or the caller's transaction (WithTx)
 	cfg CartsConfig
+	// userCounts answers ItemCount for signed-in users, whose every page shows
+	// the count in the nav: concurrent requests share one query (batchedLookups).
+	userCounts *batchedLookups[int64, int]
 }
 
 // CartsConfig configures Carts.
@@ -71,7 +75,34 @@ func NewCarts(db *bun.DB, cfg CartsConfig) *Carts {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Carts{db: db, cfg: cfg}
+	c := &Carts{db: db, cfg: cfg}
+	c.userCounts = &batchedLookups[int64, int]{fetch: func(ctx context.Context, ids []int64) ([]int, error) {
+		return itemCountsOfUsers(ctx, db, ids)
+	}}
+	return c
+}
+
+// itemCountsOfUsers counts the items in each user's cart with one query.
+func itemCountsOfUsers(ctx context.Context, db bun.IDB, ids []int64) ([]int, error) {
+	unique := slices.Compact(slices.Sorted(slices.Values(ids)))
+	var rows []struct {
+		UserID int64 `bun:"user_id"`
+		N      int   `bun:"n"`
+	}
+	err := db.NewRaw(`SELECT c.user_id, SUM(ci.quantity) AS n FROM carts c JOIN cart_items ci ON ci.cart_id = c.id
+		WHERE c.user_id IN (?) GROUP BY c.user_id`, bun.In(unique)).Scan(ctx, &rows)
+	if err != nil {
+		return nil, err
+	}
+	counts := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		counts[r.UserID] = r.N
+	}
+	out := make([]int, len(ids))
+	for i, id := range ids {
+		out[i] = counts[id]
+	}
+	return out, nil
 }
 
 // WithTx returns the service working inside tx (see InTx).
@@ -259,6 +290,10 @@ func (c *Carts) ItemCount(ctx context.Context, owner models.CartOwner) (int, err
 	cond, arg, err := ownerCondition(owner)
 	if err != nil {
 		return 0, err
+	}
+	if _, inTx := c.db.(bun.Tx); owner.UserID > 0 && !inTx {
+		n, err := c.userCounts.get(ctx, owner.UserID)
+		return n, dbError("carts: count items", err)
 	}
 	var n int
 	err = c.db.NewRaw("SELECT COALESCE(SUM(ci.quantity), 0) FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE "+cond, arg).Scan(ctx, &n)
