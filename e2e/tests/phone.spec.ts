@@ -180,6 +180,7 @@ test.describe("at 360 px", () => {
     const items: Locator[] = [
       mainNav(page).getByRole("link", { name: "Products" }),
       mainNav(page).getByRole("link", { name: "Sell" }),
+      mainNav(page).getByRole("link", { name: /^Cart/ }),
       mainNav(page).getByRole("link", { name: "Account" }),
       mainNav(page).getByRole("button", { name: "Log out" }),
     ];
