@@ -49,6 +49,7 @@ type Deps struct {
 	Log      *slog.Logger
 	Accounts *services.Accounts
 	Catalog  *services.Catalog
+	Stores   *services.Stores
 	Sessions *services.Sessions
 	Throttle *services.Throttle
 	Devices  *services.Devices
@@ -94,6 +95,7 @@ type site struct {
 	health   *healthHandlers
 	assets   *assetTable
 	products *productHandlers
+	search   *searchHandlers
 	auth     *authHandlers
 	account  *accountHandlers
 	// Account security: forgot/reset password, password and email changes, sessions.
@@ -136,6 +138,11 @@ func newSite(deps Deps) (*site, error) {
 		return nil, err
 	}
 
+	searchResults, err := newFragmentCache(maxSearchPages)
+	if err != nil {
+		return nil, err
+	}
+
 	w := newWeb(deps.Log, cfg.CookieSecure, assets.urls)
 	sessions := &sessionMiddleware{web: w, sessions: deps.Sessions, users: deps.Accounts}
 	devices := &deviceCookies{web: w, devices: deps.Devices}
@@ -159,6 +166,7 @@ func newSite(deps Deps) (*site, error) {
 		accountSessions: &accountSessionHandlers{web: w, sessions: deps.Sessions},
 		limits:          limits,
 	}
+	s.search = &searchHandlers{web: w, catalog: deps.Catalog, stores: deps.Stores, results: searchResults, products: s.products}
 	if deps.DevOutbox != nil {
 		s.devMail = &devMailHandlers{web: w, outbox: deps.DevOutbox}
 	}

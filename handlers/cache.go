@@ -85,8 +85,28 @@ func (fc *fragmentCache) put(key string, f fragment) {
 // the same bytes for a URL, so for the canonical URLs of the page the whole
 // response is cached too, with an ETag for conditional requests.
 func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []string, build func(ctx context.Context) (string, templ.Component, error)) error {
+	return serveCatalogPage(c, catalogPageSource{web: h.web, versions: h.catalog, fragments: h.fragments}, key, canonical, build)
+}
+
+// catalogPageSource is what serveCatalogPage needs: the layout plumbing, the
+// catalogue version and the cache to keep the page's content in.
+type catalogPageSource struct {
+	*web
+	versions interface {
+		Version(ctx context.Context) (string, error)
+	}
+	fragments *fragmentCache
+	// searchText is shown in the nav's search box (search pages).
+	searchText string
+}
+
+// serveCatalogPage is catalogPage for any cache. An htmx request for the main
+// content (partialRequest) gets that content alone, from the same cache.
+func serveCatalogPage(c *fiber.Ctx, h catalogPageSource, key string, canonical []string, build func(ctx context.Context) (string, templ.Component, error)) error {
 	ctx := c.UserContext()
-	version, verr := h.catalog.Version(ctx)
+	c.Vary("HX-Request", "HX-Target")
+	partial := partialRequest(c)
+	version, verr := h.versions.Version(ctx)
 	now := time.Now()
 	if verr != nil || version == "" {
 		// The database did not answer the version read in time, so no cached
@@ -98,10 +118,13 @@ func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []stri
 		if err != nil {
 			return err
 		}
-		return render(c, fiber.StatusOK, views.ProductsLayout(h.page(c, title), content))
+		if partial {
+			return render(c, fiber.StatusOK, views.MainFragment(title, content))
+		}
+		return render(c, fiber.StatusOK, views.ProductsLayout(h.searchPage(c, title), content))
 	}
 	pageKey := ""
-	if uri := string(c.Request().RequestURI()); plainGuest(c) && slices.Contains(canonical, uri) {
+	if uri := string(c.Request().RequestURI()); !partial && plainGuest(c) && slices.Contains(canonical, uri) {
 		pageKey = "page:" + uri
 		if f, ok := h.fragments.get(version, pageKey, now); ok {
 			return sendGuestPage(c, f)
@@ -120,7 +143,10 @@ func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []stri
 		f = fragment{version: version, title: title, html: buf.String(), made: now}
 		h.fragments.put(key, f)
 	}
-	page := views.ProductsLayout(h.page(c, f.title), templ.Raw(f.html))
+	if partial {
+		return render(c, fiber.StatusOK, views.MainFragment(f.title, templ.Raw(f.html)))
+	}
+	page := views.ProductsLayout(h.searchPage(c, f.title), templ.Raw(f.html))
 	if pageKey == "" {
 		return render(c, fiber.StatusOK, page)
 	}

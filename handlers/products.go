@@ -53,7 +53,7 @@ func (h *productHandlers) list(c *fiber.Ctx) error {
 		if n > 1 && len(page.Products) == 0 {
 			return "", nil, fiber.ErrNotFound
 		}
-		return title, views.ProductList(page), nil
+		return title, views.ListMain(page), nil
 	})
 }
 

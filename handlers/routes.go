@@ -56,8 +56,8 @@ func (s *site) routes() {
 	app.Get(paths.Favicon, compress.New(), s.assets.serve)
 
 	pages, csrf, signedIn := s.pages, s.web.verifyCSRF, s.web.requireUser
-	pages.get(paths.Home, s.products.list)
-	pages.get(paths.Products, s.products.list)
+	pages.get(paths.Home, s.search.list) // the list, or a search of it (search.go)
+	pages.get(paths.Products, s.search.list)
 	pages.get(paths.NewProduct, signedIn, s.products.newForm)
 	pages.post(paths.Products, signedIn, csrf(sessionToken), s.products.create)
 	pages.get(paths.ProductPattern, s.products.show)

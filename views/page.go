@@ -21,6 +21,9 @@ type Page struct {
 	Path string
 	// Assets maps an asset name to its cache-busting URL.
 	Assets AssetURLs
+	// SearchText is shown in the nav's search box; SearchError, the message
+	// for it that the page shows (search.templ).
+	SearchText, SearchError string
 }
 
 // AssetURLs are the URLs of the embedded assets, with content hashes in them.
