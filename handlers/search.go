@@ -58,6 +58,8 @@ func searchInputOf(c *fiber.Ctx) (models.SearchInput, bool) {
 // 422 with the controls as typed and a message for each; an unknown store or a
 // page past the results is a 404.
 func (h *searchHandlers) list(c *fiber.Ctx) error {
+	// The same address answers htmx with the main content alone.
+	c.Vary("HX-Request", "HX-Target")
 	in, searched := searchInputOf(c)
 	if !searched {
 		return h.products.list(c)
@@ -109,7 +111,6 @@ func (h *searchHandlers) list(c *fiber.Ctx) error {
 
 // invalid shows the search controls as typed, with a message for each problem.
 func (h *searchHandlers) invalid(c *fiber.Ctx, in models.SearchInput, err error) error {
-	c.Vary("HX-Request", "HX-Target")
 	errs := views.ErrorsOf(err)
 	view := views.SearchView{Input: in, Errors: errs}
 	if in.Sort == string(models.SortRelevance) {
