@@ -39,8 +39,9 @@ type searchHandlers struct {
 
 // maxSearchPages bounds the memory of the search cache: one entry per search
 // (its main content) plus one per canonical search URL that plain guests ask
-// for (the whole page). Popular searches stay; the long tail is run each time.
-const maxSearchPages = 1024
+// for (the whole page): about the 128 most recent searches. Popular searches
+// stay; the long tail is run each time (make bench measures it uncached).
+const maxSearchPages = 256
 
 // searchInputOf reads the search parameters of the query string.
 func searchInputOf(c *fiber.Ctx) (models.SearchInput, bool) {
