@@ -21,6 +21,11 @@ type Page struct {
 	Path string
 	// Assets maps an asset name to its cache-busting URL.
 	Assets AssetURLs
+	// BaseURL is the shop's PUBLIC_URL (no trailing slash): the base of the
+	// canonical link and of link-preview URLs.
+	BaseURL string
+	// Meta is the page's description, canonical address and link-preview data (seo.go).
+	Meta Meta
 }
 
 // AssetURLs are the URLs of the embedded assets, with content hashes in them.
