@@ -30,7 +30,7 @@ import (
 // only under the catalogue version it was made under.
 type fragment struct {
 	version string
-	title   string
+	head    pageHead
 	html    string
 	body    []byte // guest pages only; never modified once cached
 	etag    string
@@ -78,13 +78,14 @@ func (fc *fragmentCache) put(key string, f fragment) {
 }
 
 // catalogPage answers with the cached main content for key, made by build on a
-// miss, inside the visitor's own layout. build returns the page title and the
-// content component (or an error, which is returned and never cached).
+// miss, inside the visitor's own layout. build returns the page's title and
+// meta data (pageHead) and the content component (or an error, which is
+// returned and never cached).
 //
 // Guests with nothing personal pending (no session cookie, no flash) all get
 // the same bytes for a URL, so for the canonical URLs of the page the whole
 // response is cached too, with an ETag for conditional requests.
-func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []string, build func(ctx context.Context) (string, templ.Component, error)) error {
+func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []string, build func(ctx context.Context) (pageHead, templ.Component, error)) error {
 	ctx := c.UserContext()
 	version, verr := h.catalog.Version(ctx)
 	now := time.Now()
@@ -94,11 +95,11 @@ func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []stri
 		// request's deadline (a 503 if the database is down) and cache nothing.
 		// The entries stay, for when the version answers again: they are served
 		// only if it is still theirs.
-		title, content, err := build(ctx)
+		head, content, err := build(ctx)
 		if err != nil {
 			return err
 		}
-		return render(c, fiber.StatusOK, views.ProductsLayout(h.page(c, title), content))
+		return render(c, fiber.StatusOK, views.ProductsLayout(h.headedPage(c, head), content))
 	}
 	pageKey := ""
 	if uri := string(c.Request().RequestURI()); plainGuest(c) && slices.Contains(canonical, uri) {
@@ -109,7 +110,7 @@ func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []stri
 	}
 	f, ok := h.fragments.get(version, key, now)
 	if !ok {
-		title, content, err := build(ctx)
+		head, content, err := build(ctx)
 		if err != nil {
 			return err
 		}
@@ -117,10 +118,10 @@ func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []stri
 		if err := content.Render(ctx, &buf); err != nil {
 			return err
 		}
-		f = fragment{version: version, title: title, html: buf.String(), made: now}
+		f = fragment{version: version, head: head, html: buf.String(), made: now}
 		h.fragments.put(key, f)
 	}
-	page := views.ProductsLayout(h.page(c, f.title), templ.Raw(f.html))
+	page := views.ProductsLayout(h.headedPage(c, f.head), templ.Raw(f.html))
 	if pageKey == "" {
 		return render(c, fiber.StatusOK, page)
 	}
