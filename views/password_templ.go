@@ -156,7 +156,7 @@ func ForgotPasswordPage(p Page, f AuthForm, sent bool, ttl time.Duration) templ.
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Layout(p).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Layout(p.Described("Forgot your Storefront password? Enter your email address and we will mail you a link to choose a new one.")).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
