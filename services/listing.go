@@ -14,7 +14,7 @@ func (c *Catalog) Listing(ctx context.Context, reserved int) (models.Listing, er
 	var l models.Listing
 	budget := models.SitemapMaxURLs - reserved
 	err := c.db.NewSelect().TableExpr("stores AS st").ColumnExpr("st.slug, st.updated_at").
-		Where("EXISTS (SELECT 1 FROM products AS p WHERE p.seller_id = st.user_id AND " + publicProducts + ")").
+		Where("EXISTS (SELECT 1 FROM products AS p WHERE p.seller_id = st.user_id AND "+publicProducts+")").
 		OrderExpr("st.id").Limit(int64(budget)).Scan(ctx, &l.Stores)
 	if err != nil {
 		return l, dbError("catalog: list stores for the sitemap", err)
