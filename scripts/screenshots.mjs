@@ -24,7 +24,7 @@ for (const width of [360, 1280]) {
   await page.getByLabel("Email").fill(`shots-${width}-${Date.now()}@example.com`);
   await page.getByLabel("Password", { exact: true }).fill("a long enough pass phrase 42");
   await page.getByRole("button", { name: "Sign up" }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith("/signup"));
+  await page.waitForURL((u) => !u.pathname.startsWith("/signup"), { waitUntil: "commit", timeout: 60_000 });
   await page.goto(base + "/account");
   await page.screenshot({ path: `docs/screenshots/${label}-account-${width}.png` });
   await context.close();
