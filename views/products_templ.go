@@ -456,7 +456,7 @@ func NewProductPage(p Page, f ProductForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = formField("Price", "price", "text", f.Input.Price, "off", f.Errors, "In dollars, for example 19.99.").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = priceField("Price", "price", f.Input.Price, "$", f.Errors, "In dollars, for example 19.99.").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
