@@ -23,17 +23,11 @@ type seoHandlers struct {
 	listing shopListing
 }
 
-// privatePaths are pages of a visitor's own (or forms that post), which no
-// search engine should crawl.
-var privatePaths = []string{
-	paths.Account, paths.Logout, "/password/", paths.DevMail, "/cart", "/checkout", "/orders",
-}
-
 // robots allows everything public and points to the sitemap.
 func (h *seoHandlers) robots(c *fiber.Ctx) error {
 	var b strings.Builder
 	b.WriteString("User-agent: *\n")
-	for _, p := range privatePaths {
+	for _, p := range paths.Private() {
 		b.WriteString("Disallow: " + p + "\n")
 	}
 	b.WriteString("\nSitemap: " + h.shop.baseURL + paths.Sitemap + "\n")

@@ -122,3 +122,9 @@ func Asset(name string) string { return assetDir + name }
 
 // IsAsset reports whether path is under the assets directory.
 func IsAsset(path string) bool { return strings.HasPrefix(path, assetDir) }
+
+// Private lists the path prefixes of a visitor's own pages and of form
+// targets, which robots.txt asks search engines not to crawl.
+func Private() []string {
+	return []string{Account, Logout, "/password/", DevMail, Cart, Checkout, Orders}
+}
