@@ -192,6 +192,8 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 			WriteTimeout:   cfg.WriteTimeout,
 			IdleTimeout:    cfg.IdleTimeout,
 			BenchRoutes:    cfg.BenchRoutes,
+			PublicURL:      cfg.PublicURL,
+			Currency:       cfg.Currency,
 		},
 	})
 	if err != nil {

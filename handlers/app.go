@@ -12,10 +12,12 @@ import (
 	"cmp"
 	"io/fs"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/storefront/storefront/models"
 	"github.com/storefront/storefront/services"
 )
 
@@ -38,6 +40,11 @@ type Config struct {
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
 	IdleTimeout  time.Duration
+	// PublicURL is the shop's absolute base URL (PUBLIC_URL, no trailing slash):
+	// canonical links, the sitemap and link previews use it, never the Host header.
+	PublicURL string
+	// Currency is the shop's ISO 4217 currency (CURRENCY), as search engines are told.
+	Currency string
 	// BenchRoutes enables /bench/plaintext, registered before all middleware, to
 	// measure the machine's ceiling for this server. Never on in production.
 	BenchRoutes bool
@@ -96,6 +103,7 @@ type site struct {
 	assets   *assetTable
 	products *productHandlers
 	search   *searchHandlers
+	seo      *seoHandlers // robots.txt, sitemap.xml
 	auth     *authHandlers
 	account  *accountHandlers
 	// Account security: forgot/reset password, password and email changes, sessions.
@@ -144,6 +152,7 @@ func newSite(deps Deps) (*site, error) {
 	}
 
 	w := newWeb(deps.Log, cfg.CookieSecure, assets.urls)
+	w.shop = shopInfo{baseURL: strings.TrimSuffix(cfg.PublicURL, "/"), currency: cmp.Or(cfg.Currency, models.DefaultCurrency)}
 	sessions := &sessionMiddleware{web: w, sessions: deps.Sessions, users: deps.Accounts}
 	devices := &deviceCookies{web: w, devices: deps.Devices}
 	limits := &bodyLimits{}
@@ -157,6 +166,7 @@ func newSite(deps Deps) (*site, error) {
 		health:   &healthHandlers{health: deps.Health, schemaReady: deps.SchemaReady, draining: deps.Draining},
 		assets:   assets,
 		products: &productHandlers{web: w, catalog: deps.Catalog, fragments: fragments},
+		seo:      &seoHandlers{web: w, listing: deps.Catalog},
 		auth: &authHandlers{web: w, accounts: deps.Accounts, sessions: deps.Sessions, logins: deps.Throttle,
 			devices: devices},
 		account:   &accountHandlers{web: w, users: deps.Accounts, products: deps.Catalog},

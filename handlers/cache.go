@@ -30,7 +30,7 @@ import (
 // only under the catalogue version it was made under.
 type fragment struct {
 	version string
-	title   string
+	head    pageHead
 	html    string
 	body    []byte // guest pages only; never modified once cached
 	etag    string
@@ -78,13 +78,14 @@ func (fc *fragmentCache) put(key string, f fragment) {
 }
 
 // catalogPage answers with the cached main content for key, made by build on a
-// miss, inside the visitor's own layout. build returns the page title and the
-// content component (or an error, which is returned and never cached).
+// miss, inside the visitor's own layout. build returns the page's title and
+// meta data (pageHead) and the content component (or an error, which is
+// returned and never cached).
 //
 // Guests with nothing personal pending (no session cookie, no flash) all get
 // the same bytes for a URL, so for the canonical URLs of the page the whole
 // response is cached too, with an ETag for conditional requests.
-func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []string, build func(ctx context.Context) (string, templ.Component, error)) error {
+func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []string, build func(ctx context.Context) (pageHead, templ.Component, error)) error {
 	return serveCatalogPage(c, catalogPageSource{web: h.web, versions: h.catalog, fragments: h.fragments}, key, canonical, build)
 }
 
@@ -102,7 +103,7 @@ type catalogPageSource struct {
 
 // serveCatalogPage is catalogPage for any cache. An htmx request for the main
 // content (partialRequest) gets that content alone, from the same cache.
-func serveCatalogPage(c *fiber.Ctx, h catalogPageSource, key string, canonical []string, build func(ctx context.Context) (string, templ.Component, error)) error {
+func serveCatalogPage(c *fiber.Ctx, h catalogPageSource, key string, canonical []string, build func(ctx context.Context) (pageHead, templ.Component, error)) error {
 	ctx := c.UserContext()
 	c.Vary("HX-Request", "HX-Target")
 	partial := partialRequest(c)
@@ -114,14 +115,14 @@ func serveCatalogPage(c *fiber.Ctx, h catalogPageSource, key string, canonical [
 		// request's deadline (a 503 if the database is down) and cache nothing.
 		// The entries stay, for when the version answers again: they are served
 		// only if it is still theirs.
-		title, content, err := build(ctx)
+		head, content, err := build(ctx)
 		if err != nil {
 			return err
 		}
 		if partial {
-			return render(c, fiber.StatusOK, views.MainFragment(title, content))
+			return render(c, fiber.StatusOK, views.MainFragment(head.title, content))
 		}
-		return render(c, fiber.StatusOK, views.ProductsLayout(h.searchPage(c, title), content))
+		return render(c, fiber.StatusOK, views.ProductsLayout(h.searchPage(c, head), content))
 	}
 	pageKey := ""
 	if uri := string(c.Request().RequestURI()); !partial && plainGuest(c) && slices.Contains(canonical, uri) {
@@ -132,7 +133,7 @@ func serveCatalogPage(c *fiber.Ctx, h catalogPageSource, key string, canonical [
 	}
 	f, ok := h.fragments.get(version, key, now)
 	if !ok {
-		title, content, err := build(ctx)
+		head, content, err := build(ctx)
 		if err != nil {
 			return err
 		}
@@ -140,13 +141,13 @@ func serveCatalogPage(c *fiber.Ctx, h catalogPageSource, key string, canonical [
 		if err := content.Render(ctx, &buf); err != nil {
 			return err
 		}
-		f = fragment{version: version, title: title, html: buf.String(), made: now}
+		f = fragment{version: version, head: head, html: buf.String(), made: now}
 		h.fragments.put(key, f)
 	}
 	if partial {
-		return render(c, fiber.StatusOK, views.MainFragment(f.title, templ.Raw(f.html)))
+		return render(c, fiber.StatusOK, views.MainFragment(f.head.title, templ.Raw(f.html)))
 	}
-	page := views.ProductsLayout(h.searchPage(c, f.title), templ.Raw(f.html))
+	page := views.ProductsLayout(h.searchPage(c, f.head), templ.Raw(f.html))
 	if pageKey == "" {
 		return render(c, fiber.StatusOK, page)
 	}

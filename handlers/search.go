@@ -97,16 +97,16 @@ func (h *searchHandlers) list(c *fiber.Ctx) error {
 	// the page shows the text as read.
 	key := "search:" + q.CacheKey() + "\x00" + q.Text
 	src := catalogPageSource{web: h.web, versions: h.catalog, fragments: h.results, searchText: q.Text}
-	return serveCatalogPage(c, src, key, []string{canonical}, func(ctx context.Context) (string, templ.Component, error) {
+	return serveCatalogPage(c, src, key, []string{canonical}, func(ctx context.Context) (pageHead, templ.Component, error) {
 		page, err := h.catalog.SearchProducts(ctx, q)
 		if err != nil {
-			return "", nil, err
+			return pageHead{}, nil, err
 		}
 		if q.Page > 1 && len(page.Products) == 0 {
-			return "", nil, fiber.ErrNotFound
+			return pageHead{}, nil, fiber.ErrNotFound
 		}
 		view.Results = page
-		return searchTitle(q), views.SearchMain(view), nil
+		return pageHead{title: searchTitle(q), canonical: canonical}, views.SearchMain(view), nil
 	})
 }
 

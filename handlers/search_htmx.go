@@ -17,10 +17,10 @@ func partialRequest(c *fiber.Ctx) bool {
 		c.Get("HX-Target") == views.MainID
 }
 
-// searchPage is the layout data of a catalogue page, with its search text in
-// the nav's search box.
-func (h catalogPageSource) searchPage(c *fiber.Ctx, title string) views.Page {
-	p := h.page(c, title)
+// searchPage is the layout data of a catalogue page (its head: title,
+// description, canonical address), with its search text in the nav's search box.
+func (h catalogPageSource) searchPage(c *fiber.Ctx, head pageHead) views.Page {
+	p := h.headedPage(c, head)
 	p.SearchText = h.searchText
 	return p
 }
