@@ -7,7 +7,7 @@ GOTEST_FLAGS ?= -race -count=1
 # needs) stays out of the binary. Plain `go build`/`go test` work too, just less uniformly.
 export GOFLAGS := -tags=nodynamic $(GOFLAGS)
 
-.PHONY: run build generate assets check-generated lint test test-go tools tools-background e2e fuzz vulncheck bench
+.PHONY: run build generate assets check-generated lint test test-go tools tools-background e2e fuzz vulncheck bench lighthouse
 
 run: ## serve on :3000 (embedded SQLite + in-memory sessions unless DATABASE_URL / REDIS_URL are set)
 	$(GO) run .
@@ -56,3 +56,6 @@ test: tools-background lint check-generated test-go fuzz e2e vulncheck ## everyt
 
 bench: ## wrk benchmarks of the real pages, ratios to a plaintext ceiling
 	scripts/bench.sh
+
+lighthouse: ## Lighthouse scores of the main pages, mobile and desktop, into docs/lighthouse.md (not part of test)
+	scripts/lighthouse.sh

@@ -172,6 +172,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		Log:             log,
 		Accounts:        services.NewAccounts(db, hasher),
 		Catalog:         services.NewCatalog(db),
+		Stores:          services.NewStores(db),
 		Sessions:        services.NewSessions(sessionStore, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
 		Throttle:        services.NewThrottle(counter, cfg.Throttle),
 		Devices:         services.NewDevices(db),
@@ -195,6 +196,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 			WriteTimeout:   cfg.WriteTimeout,
 			IdleTimeout:    cfg.IdleTimeout,
 			BenchRoutes:    cfg.BenchRoutes,
+			PublicURL:      cfg.PublicURL,
 			Currency:       cfg.Currency,
 		},
 	})

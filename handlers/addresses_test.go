@@ -34,13 +34,13 @@ func TestOneAddressPerPage(t *testing.T) {
 	}
 }
 
-// The list's pages have titles of their own.
+// The list's pages have titles of their own; the home page names the shop.
 func TestListPageTitles(t *testing.T) {
 	s := newShop(t)
 	s.seedProducts(15)
 	guest := s.client()
 	for path, want := range map[string]string{
-		"/":                "Products · Storefront",
+		"/":                "Storefront – things made by independent sellers",
 		"/products":        "Products · Storefront",
 		"/products?page=2": "Products – page 2 · Storefront",
 	} {

@@ -12,6 +12,7 @@ import (
 	"cmp"
 	"io/fs"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,7 +40,10 @@ type Config struct {
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
 	IdleTimeout  time.Duration
-	// Currency is the shop's currency (CURRENCY), for the cart's amounts.
+	// PublicURL is the shop's absolute base URL (PUBLIC_URL, no trailing slash):
+	// canonical links, the sitemap and link previews use it, never the Host header.
+	PublicURL string
+	// Currency is the shop's ISO 4217 currency (CURRENCY), as search engines are told.
 	Currency string
 	// BenchRoutes enables /bench/plaintext, registered before all middleware, to
 	// measure the machine's ceiling for this server. Never on in production.
@@ -52,6 +56,7 @@ type Deps struct {
 	Log      *slog.Logger
 	Accounts *services.Accounts
 	Catalog  *services.Catalog
+	Stores   *services.Stores
 	Sessions *services.Sessions
 	Throttle *services.Throttle
 	Devices  *services.Devices
@@ -105,6 +110,8 @@ type site struct {
 	health   *healthHandlers
 	assets   *assetTable
 	products *productHandlers
+	search   *searchHandlers
+	seo      *seoHandlers // robots.txt, sitemap.xml
 	auth     *authHandlers
 	account  *accountHandlers
 	// Account security: forgot/reset password, password and email changes, sessions.
@@ -154,7 +161,13 @@ func newSite(deps Deps) (*site, error) {
 		return nil, err
 	}
 
+	searchResults, err := newFragmentCache(maxSearchPages)
+	if err != nil {
+		return nil, err
+	}
+
 	w := newWeb(deps.Log, cfg.CookieSecure, assets.urls)
+	w.shop = shopInfo{baseURL: strings.TrimSuffix(cfg.PublicURL, "/"), currency: cmp.Or(cfg.Currency, models.DefaultCurrency)}
 	sessions := &sessionMiddleware{web: w, sessions: deps.Sessions, users: deps.Accounts}
 	devices := &deviceCookies{web: w, devices: deps.Devices}
 	limits := &bodyLimits{}
@@ -168,6 +181,7 @@ func newSite(deps Deps) (*site, error) {
 		health:   &healthHandlers{health: deps.Health, schemaReady: deps.SchemaReady, draining: deps.Draining},
 		assets:   assets,
 		products: &productHandlers{web: w, catalog: deps.Catalog, fragments: fragments},
+		seo:      &seoHandlers{web: w, listing: deps.Catalog},
 		auth: &authHandlers{web: w, accounts: deps.Accounts, sessions: deps.Sessions, logins: deps.Throttle,
 			devices: devices},
 		account:   &accountHandlers{web: w, users: deps.Accounts, products: deps.Catalog},
@@ -192,6 +206,7 @@ func newSite(deps Deps) (*site, error) {
 	if deps.StripePayments != nil {
 		s.webhook = &webhookHandlers{log: deps.Log, stripe: deps.StripePayments}
 	}
+	s.search = &searchHandlers{web: w, catalog: deps.Catalog, stores: deps.Stores, results: searchResults, products: s.products}
 	if deps.DevOutbox != nil {
 		s.devMail = &devMailHandlers{web: w, outbox: deps.DevOutbox}
 	}

@@ -30,12 +30,11 @@ import (
 // only under the catalogue version it was made under.
 type fragment struct {
 	version string
-	title   string
+	head    pageHead
 	html    string
 	body    []byte // guest pages only; never modified once cached
 	etag    string
 	made    time.Time
-	buy     *productBuy // product pages: the buy box rendered around the content
 }
 
 // fragmentCache holds fragments by key, each with its version. A new version
@@ -79,15 +78,36 @@ func (fc *fragmentCache) put(key string, f fragment) {
 }
 
 // catalogPage answers with the cached main content for key, made by build on a
-// miss, inside the visitor's own layout. build returns the page title and the
-// content component (or an error, which is returned and never cached).
+// miss, inside the visitor's own layout. build returns the page's title and
+// meta data (pageHead) and the content component (or an error, which is
+// returned and never cached).
 //
 // Guests with nothing personal pending (no session cookie, no flash) all get
 // the same bytes for a URL, so for the canonical URLs of the page the whole
 // response is cached too, with an ETag for conditional requests.
-func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []string, build func(ctx context.Context) (string, templ.Component, *productBuy, error)) error {
+func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []string, build func(ctx context.Context) (pageHead, templ.Component, error)) error {
+	return serveCatalogPage(c, catalogPageSource{web: h.web, versions: h.catalog, fragments: h.fragments}, key, canonical, build)
+}
+
+// catalogPageSource is what serveCatalogPage needs: the layout plumbing, the
+// catalogue version and the cache to keep the page's content in.
+type catalogPageSource struct {
+	*web
+	versions interface {
+		Version(ctx context.Context) (string, error)
+	}
+	fragments *fragmentCache
+	// searchText is shown in the nav's search box (search pages).
+	searchText string
+}
+
+// serveCatalogPage is catalogPage for any cache. An htmx request for the main
+// content (partialRequest) gets that content alone, from the same cache.
+func serveCatalogPage(c *fiber.Ctx, h catalogPageSource, key string, canonical []string, build func(ctx context.Context) (pageHead, templ.Component, error)) error {
 	ctx := c.UserContext()
-	version, verr := h.catalog.Version(ctx)
+	c.Vary("HX-Request", "HX-Target")
+	partial := partialRequest(c)
+	version, verr := h.versions.Version(ctx)
 	now := time.Now()
 	if verr != nil || version == "" {
 		// The database did not answer the version read in time, so no cached
@@ -95,15 +115,18 @@ func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []stri
 		// request's deadline (a 503 if the database is down) and cache nothing.
 		// The entries stay, for when the version answers again: they are served
 		// only if it is still theirs.
-		title, content, buy, err := build(ctx)
+		head, content, err := build(ctx)
 		if err != nil {
 			return err
 		}
-		p := h.page(c, title)
-		return render(c, fiber.StatusOK, views.ProductsLayout(p, buy.around(c, p, content)))
+		if partial {
+			return render(c, fiber.StatusOK, views.MainFragment(head.title, head.buy.around(c, h.page(c, head.title), content)))
+		}
+		p := h.searchPage(c, head)
+		return render(c, fiber.StatusOK, views.ProductsLayout(p, head.buy.around(c, p, content)))
 	}
 	pageKey := ""
-	if uri := string(c.Request().RequestURI()); plainGuest(c) && slices.Contains(canonical, uri) {
+	if uri := string(c.Request().RequestURI()); !partial && plainGuest(c) && slices.Contains(canonical, uri) {
 		pageKey = "page:" + uri
 		if f, ok := h.fragments.get(version, pageKey, now); ok {
 			return sendGuestPage(c, f)
@@ -111,7 +134,7 @@ func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []stri
 	}
 	f, ok := h.fragments.get(version, key, now)
 	if !ok {
-		title, content, buy, err := build(ctx)
+		head, content, err := build(ctx)
 		if err != nil {
 			return err
 		}
@@ -119,11 +142,14 @@ func (h *productHandlers) catalogPage(c *fiber.Ctx, key string, canonical []stri
 		if err := content.Render(ctx, &buf); err != nil {
 			return err
 		}
-		f = fragment{version: version, title: title, html: buf.String(), made: now, buy: buy}
+		f = fragment{version: version, head: head, html: buf.String(), made: now}
 		h.fragments.put(key, f)
 	}
-	p := h.page(c, f.title)
-	page := views.ProductsLayout(p, f.buy.around(c, p, templ.Raw(f.html)))
+	if partial {
+		return render(c, fiber.StatusOK, views.MainFragment(f.head.title, f.head.buy.around(c, h.page(c, f.head.title), templ.Raw(f.html))))
+	}
+	p := h.searchPage(c, f.head)
+	page := views.ProductsLayout(p, f.head.buy.around(c, p, templ.Raw(f.html)))
 	if pageKey == "" {
 		return render(c, fiber.StatusOK, page)
 	}

@@ -111,6 +111,7 @@ func newShopPaying(t *testing.T, stripe paymentsFor, opts ...shopOption) *shop {
 		Log:            slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Accounts:       services.NewAccounts(db, hasher),
 		Catalog:        services.NewCatalog(db),
+		Stores:         services.NewStores(db),
 		Sessions: services.NewSessions(services.NewRedisSessionStore(fiberredis.NewFromConnection(rdb), prefix),
 			30*time.Minute, 12*time.Hour),
 		Throttle:        services.NewThrottle(services.RedisCounter{Client: rdb, Prefix: prefix}, services.DefaultThrottleRules),

@@ -28,6 +28,7 @@ func TestEveryPathIsServed(t *testing.T) {
 	for method, targets := range map[string][]string{
 		http.MethodGet: {
 			paths.Home, paths.Products, paths.ProductsPage(1), paths.ProductsPage(2), paths.NewProduct, paths.Product(42),
+			paths.ProductSearch(paths.SearchParams{Q: "mug", Sort: "price_asc", Store: "pots", Page: 2}),
 			paths.Signup, paths.Login, paths.LoginReturningTo("/account?tab=1"), paths.Account,
 			paths.DevMail, paths.DevMailHTML(7), paths.Healthz, paths.Readyz, paths.Favicon, paths.Asset("app.css"),
 			paths.PasswordForgot, paths.PasswordReset(token), paths.AccountPassword, paths.AccountEmail,

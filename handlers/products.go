@@ -45,15 +45,19 @@ func (h *productHandlers) list(c *fiber.Ctx) error {
 		canonical = []string{paths.Home, paths.Products}
 		title = "Products"
 	}
-	return h.catalogPage(c, "list:"+strconv.Itoa(n), canonical, func(ctx context.Context) (string, templ.Component, *productBuy, error) {
+	return h.catalogPage(c, "list:"+strconv.Itoa(n), canonical, func(ctx context.Context) (pageHead, templ.Component, error) {
 		page, err := h.catalog.ListProducts(ctx, n)
 		if err != nil {
-			return "", nil, nil, err
+			return pageHead{}, nil, err
 		}
 		if n > 1 && len(page.Products) == 0 {
-			return "", nil, nil, fiber.ErrNotFound
+			return pageHead{}, nil, fiber.ErrNotFound
 		}
-		return title, views.ProductList(page), nil, nil
+		head := pageHead{title: title}
+		if n > 1 {
+			head.canonical = paths.ProductsPage(n)
+		}
+		return head, views.ListMain(page), nil
 	})
 }
 
@@ -65,12 +69,14 @@ func (h *productHandlers) show(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	path := paths.Product(id)
-	return h.catalogPage(c, "product:"+strconv.FormatInt(id, 10), []string{path}, func(ctx context.Context) (string, templ.Component, *productBuy, error) {
+	return h.catalogPage(c, "product:"+strconv.FormatInt(id, 10), []string{path}, func(ctx context.Context) (pageHead, templ.Component, error) {
 		product, err := h.catalog.ProductByID(ctx, id)
 		if err != nil {
-			return "", nil, nil, err
+			return pageHead{}, nil, err
 		}
-		return product.Name, views.ProductDetail(*product), buyOf(product), nil
+		head := h.productHead(*product)
+		head.buy = buyOf(product)
+		return head, views.ProductDetail(*product), nil
 	})
 }
 

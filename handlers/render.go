@@ -9,7 +9,7 @@ import (
 
 // page builds the layout data for the current request.
 func (w *web) page(c *fiber.Ctx, title string) views.Page {
-	p := views.Page{Title: title, Assets: w.assets, Flash: w.takeFlash(c)}
+	p := views.Page{Title: title, Assets: w.assets, Flash: w.takeFlash(c), BaseURL: w.shop.baseURL}
 	if sess := state(c).session; sess != nil {
 		p.CSRFToken = sess.CSRFToken
 		p.UserEmail = sess.Email

@@ -54,13 +54,16 @@ func (s *site) routes() {
 	app.Get(paths.Readyz, s.health.readyz)
 	app.Get(paths.AssetPattern, compress.New(), s.assets.serve)
 	app.Get(paths.Favicon, compress.New(), s.assets.serve)
+	// For search engines: robots.txt needs nothing; the sitemap reads the catalogue.
+	app.Get(paths.Robots, s.seo.robots)
 
 	pages, csrf, signedIn := s.pages, s.web.verifyCSRF, s.web.requireUser
-	pages.get(paths.Home, s.products.list)
-	pages.get(paths.Products, s.products.list)
+	pages.get(paths.Home, s.search.list) // the list, or a search of it (search.go)
+	pages.get(paths.Products, s.search.list)
 	pages.get(paths.NewProduct, signedIn, s.products.newForm)
 	pages.post(paths.Products, signedIn, csrf(sessionToken), s.products.create)
 	pages.get(paths.ProductPattern, s.products.show)
+	pages.get(paths.Sitemap, s.seo.sitemap)
 
 	pages.get(paths.Signup, s.auth.signupPage)
 	pages.post(paths.Signup, csrf(guestToken), s.auth.refuseSignedIn, s.signups.check, s.auth.signup)

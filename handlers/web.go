@@ -21,6 +21,15 @@ type web struct {
 	// routes is every route of the router, for the after-login rule; NewApp
 	// sets it once all are registered.
 	routes *routeSet
+	// shop is what pages say about the shop itself (PUBLIC_URL, currency).
+	shop shopInfo
+}
+
+// shopInfo is the shop's public address and currency, for canonical links,
+// the sitemap and what search engines and link previews are told.
+type shopInfo struct {
+	baseURL  string // PUBLIC_URL without a trailing slash; "" in some tests
+	currency string
 }
 
 func newWeb(log *slog.Logger, cookieSecure bool, assets views.AssetURLs) *web {

@@ -39,6 +39,9 @@ const (
 	Readyz  = "/readyz"
 	// Favicon is where browsers look for the icon without a link.
 	Favicon = "/favicon.ico"
+	// Robots and Sitemap are for search engines.
+	Robots  = "/robots.txt"
+	Sitemap = "/sitemap.xml"
 	// assetDir holds the embedded assets (Asset).
 	assetDir = "/assets/"
 )
@@ -59,6 +62,9 @@ const (
 	passwordResetDir = "/password/reset/"
 	emailConfirmDir  = "/account/email/confirm/"
 )
+
+// Store is a seller's store page.
+func Store(slug string) string { return "/stores/" + url.PathEscape(slug) }
 
 // Product is a product's page.
 func Product(id int64) string { return "/products/" + strconv.FormatInt(id, 10) }
@@ -116,3 +122,9 @@ func Asset(name string) string { return assetDir + name }
 
 // IsAsset reports whether path is under the assets directory.
 func IsAsset(path string) bool { return strings.HasPrefix(path, assetDir) }
+
+// Private lists the path prefixes of a visitor's own pages and of form
+// targets, which robots.txt asks search engines not to crawl.
+func Private() []string {
+	return []string{Account, Logout, "/password/", DevMail, Cart, Checkout, Orders}
+}

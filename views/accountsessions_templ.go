@@ -67,7 +67,7 @@ func SessionsPage(p Page, rows []SessionRow) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, " <h1 class=\"text-2xl font-semibold\">Your sessions</h1><p class=\"mt-2 text-sm text-stone-600\">Every browser signed in to your account. Sign out the ones you do not recognise, then change your password.</p><ul id=\"sessions\" class=\"mt-6 divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white\" aria-label=\"Your sessions\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, " <h1 class=\"text-2xl font-bold tracking-tight sm:text-3xl\">Your sessions</h1><p class=\"mt-2 text-sm text-stone-600\">Every browser signed in to your account. Sign out the ones you do not recognise, then change your password.</p><ul id=\"sessions\" class=\"mt-6 divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white shadow-sm\" aria-label=\"Your sessions\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -103,7 +103,7 @@ func SessionsPage(p Page, rows []SessionRow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<button type=\"submit\" class=\"min-h-11 rounded-md border border-stone-300 px-4 hover:bg-stone-100\">Sign out everywhere else</button></form>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<button type=\"submit\" class=\"btn-secondary\">Sign out everywhere else</button></form>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -277,14 +277,14 @@ func sessionItem(p Page, row SessionRow) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<button type=\"submit\" class=\"min-h-11 rounded-md border border-stone-300 px-4 hover:bg-stone-100\" aria-label=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<button type=\"submit\" class=\"btn-secondary\" aria-label=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var13 string
 			templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs("Sign out " + row.Device + ", started " + sessionTime(row.Started))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/accountsessions.templ`, Line: 77, Col: 181}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/accountsessions.templ`, Line: 77, Col: 127}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 			if templ_7745c5c3_Err != nil {

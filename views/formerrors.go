@@ -11,3 +11,17 @@ func ErrorsOf(err error) FormErrors { return FormErrors(models.FieldErrors(err))
 func (e FormErrors) has(field string) bool { return e[field] != "" }
 
 func errorID(field string) string { return field + "-error" }
+
+func hintID(field string) string { return field + "-hint" }
+
+// describedBy is a control's aria-describedby: its error message while it has
+// one (the hint is hidden then), else its hint, if any.
+func describedBy(field, hint string, errs FormErrors) string {
+	if errs.has(field) {
+		return errorID(field)
+	}
+	if hint != "" {
+		return hintID(field)
+	}
+	return ""
+}

@@ -23,6 +23,14 @@ type Page struct {
 	CartCount int
 	// Assets maps an asset name to its cache-busting URL.
 	Assets AssetURLs
+	// SearchText is shown in the nav's search box; SearchError, the message
+	// for it that the page shows (search.templ).
+	SearchText, SearchError string
+	// BaseURL is the shop's PUBLIC_URL (no trailing slash): the base of the
+	// canonical link and of link-preview URLs.
+	BaseURL string
+	// Meta is the page's description, canonical address and link-preview data (seo.go).
+	Meta Meta
 }
 
 // AssetURLs are the URLs of the embedded assets, with content hashes in them.

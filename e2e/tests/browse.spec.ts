@@ -6,7 +6,7 @@ test.describe("a guest browsing", () => {
   test("sees the product list, opens a product and pages through", async ({ page }) => {
     const response = await page.goto("/");
     expect(response?.status()).toBe(200);
-    await expect(page).toHaveTitle("Products · Storefront");
+    await expect(page).toHaveTitle("Storefront – things made by independent sellers");
     await expect(page.getByRole("heading", { level: 1, name: "Products" })).toBeVisible();
     await expectSignedOutNav(page);
 

@@ -27,7 +27,7 @@ test("log out from the nav swaps to the signed-out page without a reload, and lo
   await expectSignedOutNav(page);
   await expect(page.getByRole("status")).toContainText("You are logged out.");
   await expect(page.getByRole("heading", { level: 1, name: "Products" })).toBeVisible();
-  await expect(page).toHaveTitle("Products · Storefront");
+  await expect(page).toHaveTitle("Storefront – things made by independent sellers");
   // The same document: no reload happened.
   expect(await marker(page)).toBe(1);
   expect(documentLoads).toBe(0);

@@ -164,6 +164,8 @@ test.describe("at 360 px", () => {
     // Tab reaches the menu right after the home link; Enter opens it.
     await page.locator("body").focus();
     await page.keyboard.press("Tab");
+    await expect(page.getByRole("link", { name: "Skip to main content" })).toBeFocused();
+    await page.keyboard.press("Tab");
     await expect(mainNav(page).getByRole("link", { name: "Storefront" })).toBeFocused();
     await page.keyboard.press("Tab");
     await expect(menuButton(page)).toBeFocused();

@@ -1,0 +1,300 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/storefront/storefront/handlers"
+	"github.com/storefront/storefront/models"
+)
+
+// publicShop is a shop with a PUBLIC_URL and a currency of its own, so that
+// absolute links and prices can be told from defaults.
+func publicShop(t *testing.T) *shop {
+	return newShop(t, func(d *handlers.Deps) {
+		d.Config.PublicURL = "https://shop.example"
+		d.Config.Currency = "EUR"
+	})
+}
+
+// sellerWithStore inserts a seller with a store and returns the seller's id.
+func (s *shop) sellerWithStore(slug string) int64 {
+	s.t.Helper()
+	ctx := context.Background()
+	seller := &models.User{Email: uniqueEmail(), PasswordHash: "!", CreatedAt: time.Now()}
+	if _, err := s.db.NewInsert().Model(seller).Returning("id").Exec(ctx); err != nil {
+		s.t.Fatal(err)
+	}
+	store := &models.Store{UserID: seller.ID, Name: "Store " + slug, Slug: slug, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	if _, err := s.db.NewInsert().Model(store).Returning("id").Exec(ctx); err != nil {
+		s.t.Fatal(err)
+	}
+	return seller.ID
+}
+
+// insertProduct inserts a product of sellerID as given and returns its id.
+func (s *shop) insertProduct(p models.Product) int64 {
+	s.t.Helper()
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = time.Now()
+	}
+	if _, err := s.db.NewInsert().Model(&p).Returning("id").Exec(context.Background()); err != nil {
+		s.t.Fatal(err)
+	}
+	return p.ID
+}
+
+func TestRobotsTxt(t *testing.T) {
+	s := publicShop(t)
+	r := s.client().get("/robots.txt")
+	expectStatus(t, r, http.StatusOK)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	for _, line := range []string{"User-agent: *", "Disallow: /account", "Disallow: /password/", "Sitemap: https://shop.example/sitemap.xml"} {
+		if !strings.Contains(r.body, line+"\n") {
+			t.Errorf("robots.txt lacks %q:\n%s", line, r.body)
+		}
+	}
+	if strings.Contains(r.body, "Disallow: /\n") {
+		t.Error("robots.txt shuts out the whole shop")
+	}
+}
+
+func TestSitemapListsPublishedProductsAndStoresOnly(t *testing.T) {
+	s := publicShop(t)
+	seller := s.sellerWithStore("pots-and-pans")
+	published := s.insertProduct(models.Product{SellerID: seller, Name: "Pan", PriceCents: 100})
+	draft := s.insertProduct(models.Product{SellerID: seller, Name: "Draft pan", PriceCents: 100, Status: models.ProductDraft})
+	deleted := s.insertProduct(models.Product{SellerID: seller, Name: "Gone pan", PriceCents: 100, DeletedAt: time.Now()})
+	// A store whose only product is a draft has nothing to show: not listed.
+	drafter := s.sellerWithStore("only-drafts")
+	s.insertProduct(models.Product{SellerID: drafter, Name: "Secret", PriceCents: 100, Status: models.ProductDraft})
+
+	locs := sitemapLocs(t, s.client().get("/sitemap.xml"))
+	for _, want := range []string{
+		"https://shop.example/", "https://shop.example/products",
+		"https://shop.example/products/" + itoa(published), "https://shop.example/stores/pots-and-pans",
+	} {
+		if !locs[want] {
+			t.Errorf("sitemap lacks %s: %v", want, locs)
+		}
+	}
+	for _, unwanted := range []string{
+		"https://shop.example/products/" + itoa(draft), "https://shop.example/products/" + itoa(deleted),
+		"https://shop.example/stores/only-drafts",
+	} {
+		if locs[unwanted] {
+			t.Errorf("sitemap lists %s", unwanted)
+		}
+	}
+
+	// It follows changes at once: a newly published product is in the next one.
+	later := s.insertProduct(models.Product{SellerID: seller, Name: "Lid", PriceCents: 100})
+	if !sitemapLocs(t, s.client().get("/sitemap.xml"))["https://shop.example/products/"+itoa(later)] {
+		t.Error("a new product is missing from the sitemap")
+	}
+}
+
+func sitemapLocs(t *testing.T, r *response) map[string]bool {
+	t.Helper()
+	expectStatus(t, r, http.StatusOK)
+	if ct := r.Header.Get("Content-Type"); !strings.Contains(ct, "xml") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	var set struct {
+		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+		URLs    []struct {
+			Loc     string `xml:"loc"`
+			LastMod string `xml:"lastmod"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal([]byte(r.body), &set); err != nil {
+		t.Fatalf("sitemap is not a urlset: %v\n%s", err, r.body)
+	}
+	locs := map[string]bool{}
+	for _, u := range set.URLs {
+		locs[u.Loc] = true
+		if u.LastMod != "" {
+			if _, err := time.Parse(time.RFC3339, u.LastMod); err != nil {
+				t.Errorf("lastmod %q: %v", u.LastMod, err)
+			}
+		}
+	}
+	return locs
+}
+
+func TestPageTitlesDescriptionsAndCanonicalLinks(t *testing.T) {
+	s := publicShop(t)
+	seller := s.sellerWithStore("lamps")
+	id := s.insertProduct(models.Product{SellerID: seller, Name: "Desk lamp", Description: "A brass desk lamp\nwith a linen shade.", PriceCents: 4500})
+	s.seedProducts(25) // two list pages
+
+	for _, tc := range []struct {
+		path, title, canonical, description string
+	}{
+		{"/", "Storefront – things made by independent sellers", "https://shop.example/", "independent sellers"},
+		{"/?utm_source=x", "Storefront – things made by independent sellers", "https://shop.example/", "independent sellers"},
+		{"/products", "Products · Storefront", "https://shop.example/products", "independent sellers"},
+		{"/products?page=2", "Products – page 2 · Storefront", "https://shop.example/products?page=2", ""},
+		{"/products/" + itoa(id), "Desk lamp · Storefront", "https://shop.example/products/" + itoa(id), "A brass desk lamp with a linen shade."},
+		{"/login", "Log in · Storefront", "https://shop.example/login", "Log in"},
+		{"/signup", "Sign up · Storefront", "https://shop.example/signup", "store"},
+		{"/password/forgot", "", "https://shop.example/password/forgot", ""},
+	} {
+		doc := s.client().get(tc.path).doc(t)
+		if got := doc.Find("head title").Text(); tc.title != "" && got != tc.title {
+			t.Errorf("%s: title %q, want %q", tc.path, got, tc.title)
+		}
+		if n := doc.Find("head title").Length(); n != 1 {
+			t.Errorf("%s: %d titles", tc.path, n)
+		}
+		if got, _ := doc.Find(`head link[rel="canonical"]`).Attr("href"); got != tc.canonical {
+			t.Errorf("%s: canonical %q, want %q", tc.path, got, tc.canonical)
+		}
+		desc, ok := doc.Find(`head meta[name="description"]`).Attr("content")
+		if !ok || len(desc) < 20 || !strings.Contains(desc, tc.description) {
+			t.Errorf("%s: description %q, want one containing %q", tc.path, desc, tc.description)
+		}
+		if n := doc.Find("h1").Length(); n != 1 {
+			t.Errorf("%s: %d h1 elements, want 1", tc.path, n)
+		}
+	}
+
+	// Error pages say what they are and ask not to be listed.
+	doc := s.client().get("/no-such-page").doc(t)
+	if v, _ := doc.Find(`meta[name="robots"]`).Attr("content"); v != "noindex" {
+		t.Errorf("404 page robots meta %q", v)
+	}
+	if doc.Find(`meta[name="robots"]`).Length() != 1 {
+		t.Error("no robots meta on the 404 page")
+	}
+}
+
+func TestNavMarksTheCurrentPage(t *testing.T) {
+	s := publicShop(t)
+	doc := s.client().get("/login").doc(t)
+	cur := doc.Find(`nav#nav [aria-current="page"]`)
+	if cur.Length() != 1 || strings.TrimSpace(cur.Text()) != "Log in" {
+		t.Errorf("aria-current on %d elements (%q), want only Log in", cur.Length(), cur.Text())
+	}
+	c, _ := s.signedIn()
+	cur = c.get("/account").doc(t).Find(`nav#nav [aria-current="page"]`)
+	if cur.Length() != 1 || strings.TrimSpace(cur.Text()) != "Account" {
+		t.Errorf("aria-current on %d elements (%q), want only Account", cur.Length(), cur.Text())
+	}
+	// The skip link is the first thing in the body and leads to the main content.
+	first := c.get("/account").doc(t).Find("body a").First()
+	if href, _ := first.Attr("href"); href != "#main" || !strings.Contains(first.Text(), "Skip") {
+		t.Errorf("first link %q %q, want the skip link", href, first.Text())
+	}
+}
+
+// jsonLD is the product page's schema.org data as a search engine reads it.
+type jsonLD struct {
+	Context string `json:"@context"`
+	Type    string `json:"@type"`
+	Name    string `json:"name"`
+	URL     string `json:"url"`
+	Brand   struct {
+		Name string `json:"name"`
+	} `json:"brand"`
+	Offers struct {
+		Type          string `json:"@type"`
+		Price         string `json:"price"`
+		PriceCurrency string `json:"priceCurrency"`
+		Availability  string `json:"availability"`
+	} `json:"offers"`
+}
+
+func productJSONLD(t *testing.T, s *shop, id int64) (jsonLD, *response) {
+	t.Helper()
+	r := s.client().get("/products/" + itoa(id))
+	expectStatus(t, r, http.StatusOK)
+	scripts := r.doc(t).Find(`script[type="application/ld+json"]`)
+	if scripts.Length() != 1 {
+		t.Fatalf("%d JSON-LD blocks", scripts.Length())
+	}
+	var ld jsonLD
+	if err := json.Unmarshal([]byte(scripts.Text()), &ld); err != nil {
+		t.Fatalf("JSON-LD: %v\n%s", err, scripts.Text())
+	}
+	return ld, r
+}
+
+func TestProductJSONLDAndOpenGraph(t *testing.T) {
+	s := publicShop(t)
+	seller := s.sellerWithStore("lights")
+	zero := int64(0)
+	inStock := s.insertProduct(models.Product{SellerID: seller, Name: "Floor lamp", PriceCents: 125050})
+	soldOut := s.insertProduct(models.Product{SellerID: seller, Name: "Wall lamp", PriceCents: 905, Stock: &zero})
+
+	ld, r := productJSONLD(t, s, inStock)
+	want := jsonLD{Context: "https://schema.org", Type: "Product", Name: "Floor lamp", URL: "https://shop.example/products/" + itoa(inStock)}
+	want.Brand.Name = "Store lights"
+	want.Offers.Type, want.Offers.Price, want.Offers.PriceCurrency = "Offer", "1250.50", "EUR"
+	want.Offers.Availability = "https://schema.org/InStock"
+	if ld != want {
+		t.Errorf("JSON-LD\n got %+v\nwant %+v", ld, want)
+	}
+	doc := r.doc(t)
+	for prop, value := range map[string]string{
+		"og:type": "product", "og:title": "Floor lamp · Storefront", "og:url": want.URL,
+		"product:price:amount": "1250.50", "product:price:currency": "EUR",
+	} {
+		if got, _ := doc.Find(`meta[property="` + prop + `"]`).Attr("content"); got != value {
+			t.Errorf("%s = %q, want %q", prop, got, value)
+		}
+	}
+	if got, _ := doc.Find(`meta[name="twitter:card"]`).Attr("content"); got == "" {
+		t.Error("no twitter:card")
+	}
+
+	ld, _ = productJSONLD(t, s, soldOut)
+	if ld.Offers.Availability != "https://schema.org/OutOfStock" || ld.Offers.Price != "9.05" {
+		t.Errorf("sold-out offer %+v", ld.Offers)
+	}
+}
+
+// A product named to close the script element cannot: encoding/json writes
+// < and > as \u003c and \u003e, and the name comes back intact.
+func TestProductJSONLDEscapesItsText(t *testing.T) {
+	s := publicShop(t)
+	seller := s.sellerWithStore("evil")
+	const evil = `</script><script>alert(1)</script> & "quotes"`
+	id := s.insertProduct(models.Product{SellerID: seller, Name: evil, Description: evil, PriceCents: 100})
+	ld, r := productJSONLD(t, s, id)
+	if ld.Name != evil {
+		t.Errorf("name came back as %q", ld.Name)
+	}
+	if strings.Contains(r.body, "<script>alert") || strings.Count(r.body, "</script>") != strings.Count(r.body, "<script") {
+		t.Error("the product name broke out of the JSON-LD script")
+	}
+}
+
+// Pages that exist only for the visitor carry no JSON-LD; every page keeps the
+// CSP that forbids inline scripts (the JSON-LD block is data, not a script).
+func TestNoInlineScripts(t *testing.T) {
+	s := publicShop(t)
+	for _, path := range []string{"/", "/login", "/signup"} {
+		r := s.client().get(path)
+		if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s: CSP %q", path, csp)
+		}
+		r.doc(t).Find("script").Each(func(_ int, sc *goquery.Selection) {
+			if _, ok := sc.Attr("src"); !ok {
+				t.Errorf("%s: an inline script: %s", path, sc.Text())
+			}
+		})
+	}
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
