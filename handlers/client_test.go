@@ -79,7 +79,14 @@ func newShop(t *testing.T, opts ...shopOption) *shop {
 	security = services.NewAccountSecurity(db, hasher, jobs, services.AccountSecurityConfig{
 		Mails: views.AccountMails{ShopURL: "https://shop.test"},
 	})
+	bucket, err := services.OpenBlobStore(context.Background(), services.BlobConfig{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bucket.Close() })
 	deps := handlers.Deps{
+		Stores:        services.NewStores(db),
+		ProductImages: services.NewProductImages(db, services.NewImages(1), bucket),
 		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Accounts: services.NewAccounts(db, hasher),
 		Catalog:  services.NewCatalog(db),
