@@ -157,8 +157,8 @@ func newSite(deps Deps) (*site, error) {
 	limits := &bodyLimits{}
 	errs := &errorHandler{web: w, requestTimeout: cfg.RequestTimeout, goneUsers: sessions, limits: limits}
 	s := &site{
-		cfg:      cfg,
-		web:      w,
+		cfg: cfg,
+		web: w,
 		edge: &edge{log: deps.Log, proxies: trust, ridPrefix: randomPrefix(), errors: errs,
 			csp: contentSecurityPolicy(originOf(media("0")))},
 		sessions: sessions,

@@ -62,8 +62,12 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 
 func BenchmarkRenderProductList(b *testing.B) {
 	page := models.ProductPage{Number: 1, HasNext: true, Products: benchProducts(models.ProductsPerPage)}
-	b.Run("guest", func(b *testing.B) { benchRender(b, views.ProductsLayout(benchPage(false), views.ProductList(page, paths.Media))) })
-	b.Run("signed-in", func(b *testing.B) { benchRender(b, views.ProductsLayout(benchPage(true), views.ProductList(page, paths.Media))) })
+	b.Run("guest", func(b *testing.B) {
+		benchRender(b, views.ProductsLayout(benchPage(false), views.ProductList(page, paths.Media)))
+	})
+	b.Run("signed-in", func(b *testing.B) {
+		benchRender(b, views.ProductsLayout(benchPage(true), views.ProductList(page, paths.Media)))
+	})
 	// What the handler does on a cache hit: only the layout around cached HTML.
 	var main strings.Builder
 	if err := views.ProductList(page, paths.Media).Render(context.Background(), &main); err != nil {
