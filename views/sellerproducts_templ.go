@@ -285,7 +285,7 @@ func firstStoreFields(f ProductForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = formField("Store name", "store_name", "text", storeInputOf(f).Name, "off", f.Errors, "Up to 60 characters.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = formField("Store", "store_name", "text", storeInputOf(f).Name, "off", f.Errors, "Your store's name, up to 60 characters.").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
