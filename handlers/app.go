@@ -179,6 +179,7 @@ func newSite(deps Deps) (*site, error) {
 		accountSessions: &accountSessionHandlers{web: w, sessions: deps.Sessions},
 		limits:          limits,
 	}
+	s.stores.cached = s.products.catalogPage
 	if deps.Stores != nil {
 		s.products.stores = deps.Stores // else no store fields on the new-product form
 	}

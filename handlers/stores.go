@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/storefront/storefront/models"
@@ -27,7 +28,16 @@ type storeHandlers struct {
 	*web
 	stores storeService
 	media  mediaURL
+	// cached serves a page's main content from the catalogue page cache
+	// (productHandlers.catalogPage): store pages change with the catalogue.
+	cached func(c *fiber.Ctx, key string, canonical []string, build func(ctx context.Context) (string, templ.Component, error)) error
 }
+
+// movedStore is a store asked for by an old slug (or another spelling): it
+// answers 301 and is never cached.
+type movedStore struct{ to string }
+
+func (m movedStore) Error() string { return "store moved to " + m.to }
 
 // show is /stores/{slug}: the store's name, bio and published products,
 // newest first, paginated like /products. An old slug (or another spelling of
@@ -44,25 +54,32 @@ func (h *storeHandlers) show(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	store, err := h.stores.StoreBySlug(c.UserContext(), slug)
-	if err != nil {
-		return err
+	path := paths.StorePage(slug, n)
+	err = h.cached(c, "store:"+path, []string{path}, func(ctx context.Context) (string, templ.Component, error) {
+		store, err := h.stores.StoreBySlug(ctx, slug)
+		if err != nil {
+			return "", nil, err
+		}
+		if store.Slug != slug {
+			return "", nil, movedStore{to: paths.StorePage(store.Slug, n)}
+		}
+		page, err := h.stores.StoreProducts(ctx, *store, n)
+		if err != nil {
+			return "", nil, err
+		}
+		if n > 1 && len(page.Products) == 0 {
+			return "", nil, fiber.ErrNotFound
+		}
+		title := store.Name
+		if n > 1 {
+			title += " – page " + strconv.Itoa(n)
+		}
+		return title, views.StoreMain(*store, page, h.media), nil
+	})
+	if moved, ok := err.(movedStore); ok {
+		return c.Redirect(moved.to, fiber.StatusMovedPermanently)
 	}
-	if store.Slug != slug {
-		return c.Redirect(paths.StorePage(store.Slug, n), fiber.StatusMovedPermanently)
-	}
-	page, err := h.stores.StoreProducts(c.UserContext(), *store, n)
-	if err != nil {
-		return err
-	}
-	if n > 1 && len(page.Products) == 0 {
-		return fiber.ErrNotFound
-	}
-	title := store.Name
-	if n > 1 {
-		title += " – page " + strconv.Itoa(n)
-	}
-	return render(c, fiber.StatusOK, views.StorePage(h.page(c, title), *store, page, views.MediaURL(h.media)))
+	return err
 }
 
 // editForm is /account/store: the seller's store, or for an account without
