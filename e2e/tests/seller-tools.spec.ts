@@ -25,6 +25,9 @@ async function drawPNG(page: Page, w: number, h: number, colour: string): Promis
 // its price and deletes it; another seller cannot reach its edit page; a
 // shopper follows its store link.
 test("a seller drafts, edits, illustrates, publishes and deletes a product", async ({ page, browser }) => {
+  // Two uploads are decoded and re-encoded (WebP, three sizes each): seconds of
+  // CPU on a busy 2-core machine, on top of a long journey.
+  test.setTimeout(180_000);
   await signUp(page, uniqueEmail("seller-tools"));
   await page.goto("/products/new");
   const product = uniqueProduct("Seller tools");
