@@ -278,9 +278,9 @@ func TestDashboardActionsInPlace(t *testing.T) {
 		t.Fatalf("counts %q", got)
 	}
 	row := "product-row-" + strconv.FormatInt(draft, 10)
-	publish := doc.Find("#" + row + ` form[hx-post$="/publish"]`)
-	if publish.Length() != 1 || publish.AttrOr("hx-target", "") != "#"+row {
-		t.Fatal("draft row lacks its htmx publish form")
+	publish := doc.Find("#" + row + ` button[hx-post$="/publish"]`)
+	if publish.Length() != 1 || publish.AttrOr("formaction", "") == "" || publish.Closest("form").AttrOr("hx-target", "") != "#"+row {
+		t.Fatal("draft row lacks its publish button (plain form and htmx)")
 	}
 	htmx := http.Header{"HX-Request": {"true"}, "HX-Target": {row}, "X-CSRF-Token": {c.csrf}}
 
@@ -294,7 +294,7 @@ func TestDashboardActionsInPlace(t *testing.T) {
 		t.Fatal("not published")
 	}
 
-	del := doc.Find("#product-row-" + strconv.FormatInt(live, 10) + ` form[hx-post$="/delete"]`)
+	del := doc.Find("#product-row-" + strconv.FormatInt(live, 10) + ` button[hx-post$="/delete"]`)
 	if del.AttrOr("hx-confirm", "") == "" {
 		t.Fatal("delete asks for no confirmation")
 	}
