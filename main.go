@@ -130,18 +130,28 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	if err != nil {
 		return err
 	}
-	// Every kind of background job this app works. The reset-request worker
-	// calls the account service, which needs the queue to mail its links: the
-	// closure reaches the service made just below, before any worker starts.
+	// Every kind of background job this app works. The reset-request and
+	// housekeeping workers call services that need the queue themselves (to
+	// mail links, to queue receipts): their closures reach the services made
+	// just below, before any worker starts.
 	var security *services.AccountSecurity
+	var buy *buying
 	jobWorkers := []services.JobWorker{
 		services.SendEmailWorker(mailer),
 		services.WorkJob(func(ctx context.Context, req services.PasswordResetRequest) error {
 			return security.WorkPasswordResetRequest(ctx, req)
 		}),
 		services.ExpireHoldWorker(db, log),
+		services.HousekeepingWorker(log,
+			services.HousekeepingTask{Name: "expired account links", Run: func(ctx context.Context) (int64, error) {
+				return security.DeleteExpiredTokens(ctx)
+			}},
+			services.HousekeepingTask{Name: "old webhook events", Run: func(ctx context.Context) (int64, error) {
+				return buy.Orders.DeleteOldWebhookEvents(ctx)
+			}}),
 	}
-	jobs, err := services.NewJobs(db, services.JobsConfig{DatabaseURL: cfg.DatabaseURL, Log: log, Workers: jobWorkers})
+	jobs, err := services.NewJobs(db, services.JobsConfig{DatabaseURL: cfg.DatabaseURL, Log: log, Workers: jobWorkers,
+		Periodic: []services.PeriodicJob{{Every: services.HousekeepingEvery, Args: services.Housekeeping{}}}})
 	if err != nil {
 		return err
 	}
@@ -150,7 +160,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		PasswordResetTTL: cfg.PasswordResetTTL,
 		Mails:            views.AccountMails{ShopURL: cfg.PublicURL},
 	})
-	buy, err := newBuying(cfg, db, jobs, log)
+	buy, err = newBuying(cfg, db, jobs, log)
 	if err != nil {
 		return err
 	}

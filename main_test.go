@@ -327,6 +327,20 @@ func TestRunEmbeddedDefault(t *testing.T) {
 	if _, err := db.NewSelect().TableExpr("river_job").Count(context.Background()); err != nil {
 		t.Fatalf("no job queue in the embedded database: %v", err)
 	}
+	// The housekeeping job is queued as the workers start, not an hour later.
+	var housekeeping int64
+	for deadline := time.Now().Add(30 * time.Second); housekeeping == 0 && time.Now().Before(deadline); {
+		housekeeping, err = db.NewSelect().TableExpr("river_job").Where("kind = ?", services.Housekeeping{}.Kind()).Count(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if housekeeping == 0 {
+			time.Sleep(50 * time.Millisecond) // polling interval of a bounded wait
+		}
+	}
+	if housekeeping == 0 {
+		t.Errorf("no housekeeping job queued within 30s of start")
+	}
 	// Files and mail on their embedded defaults: ./data/files, and the outbox listed.
 	if st, err := os.Stat(filepath.Join("data", services.BlobDir)); err != nil || !st.IsDir() {
 		t.Fatalf("file store directory not created under ./data: %v", err)

@@ -78,6 +78,17 @@ type JobsConfig struct {
 	// RetryDelay, when set, replaces River's retry schedule: the wait after
 	// failed attempt n (1-based). Tests use it to retry at once.
 	RetryDelay func(attempt int) time.Duration
+	// Periodic are jobs queued on a schedule. Only the elected leader among the
+	// instances with workers queues them, once per interval and once at its
+	// start (River's RunOnStart: a leader elected more often than the interval
+	// must still run them), so their work must be safe to repeat.
+	Periodic []PeriodicJob
+}
+
+// PeriodicJob is a job queued every Every, with Args.
+type PeriodicJob struct {
+	Every time.Duration
+	Args  JobArgs
 }
 
 // Jobs queues background jobs and, once started, works them.
@@ -126,6 +137,11 @@ func NewJobs(db *bun.DB, cfg JobsConfig) (*Jobs, error) {
 		}
 		if work {
 			c.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(cfg.MaxWorkers, 10)}}
+			for _, p := range cfg.Periodic {
+				c.PeriodicJobs = append(c.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(p.Every),
+					func() (river.JobArgs, *river.InsertOpts) { return p.Args, nil },
+					&river.PeriodicJobOpts{ID: p.Args.Kind(), RunOnStart: true}))
+			}
 		}
 		return c
 	}

@@ -293,3 +293,20 @@ func ExpireHoldWorker(db *bun.DB, log *slog.Logger) JobWorker {
 		return err
 	})
 }
+
+// WebhookEventRetention is how long a processed webhook event's id is kept to
+// recognise a redelivery. Stripe redelivers for up to three days, and a replay
+// of an older delivery fails its signature's five-minute tolerance anyway.
+const WebhookEventRetention = 30 * 24 * time.Hour
+
+// DeleteOldWebhookEvents removes the ids of events processed longer than
+// WebhookEventRetention ago and returns how many (the housekeeping job).
+func (o *Orders) DeleteOldWebhookEvents(ctx context.Context) (int64, error) {
+	res, err := o.db.NewRaw("DELETE FROM processed_webhook_events WHERE processed_at < ?",
+		o.now().Add(-WebhookEventRetention)).Exec(ctx)
+	if err != nil {
+		return 0, dbError("orders: delete old webhook events", err)
+	}
+	n, err := res.RowsAffected()
+	return n, dbError("orders: delete old webhook events", err)
+}
