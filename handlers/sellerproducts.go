@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -136,7 +137,7 @@ func (h *sellerProductHandlers) changeStatus(c *fiber.Ctx, change func(ctx conte
 	if err != nil && models.ErrorCode(err) != models.EINVALID {
 		return err
 	}
-	if err != nil && !isHTMX(c) {
+	if err != nil && !fromDashboard(c) {
 		product, ferr := h.catalog.ProductForSeller(c.UserContext(), seller, id)
 		if ferr != nil {
 			return ferr
@@ -144,7 +145,7 @@ func (h *sellerProductHandlers) changeStatus(c *fiber.Ctx, change func(ctx conte
 		form := views.ProductForm{Input: inputOf(*product), Errors: views.ErrorsOf(err), Alert: models.ErrorMessage(err)}
 		return h.renderEdit(c, fiber.StatusUnprocessableEntity, *product, form)
 	}
-	if isHTMX(c) {
+	if fromDashboard(c) {
 		// From the dashboard: the product's row, changed in place (or, refused,
 		// with the reason and a link to the edit page).
 		product, ferr := h.catalog.ProductForSeller(c.UserContext(), seller, id)
@@ -172,11 +173,17 @@ func (h *sellerProductHandlers) remove(c *fiber.Ctx) error {
 	if err := h.catalog.DeleteProduct(c.UserContext(), state(c).session.UserID, id); err != nil {
 		return err
 	}
-	if isHTMX(c) && c.Get("HX-Target") != "" {
+	if fromDashboard(c) {
 		return render(c, fiber.StatusOK, views.FlashSwap(flashText("product_deleted", "")))
 	}
 	h.setFlash(c, "product_deleted")
 	return redirect(c, paths.Account)
+}
+
+// fromDashboard reports an htmx action from a dashboard row (its target):
+// the answer is the row, not a redirect.
+func fromDashboard(c *fiber.Ctx) bool {
+	return isHTMX(c) && strings.HasPrefix(c.Get("HX-Target"), views.DashboardRowIDPrefix)
 }
 
 // dashboardProductOf is a product as its dashboard row shows it.
