@@ -48,7 +48,8 @@ func seedSellerTools(ctx context.Context, db *bun.DB, userID, galleryProductID i
 		products := make([]models.Product, dashboardProducts)
 		for i := range products {
 			p := benchdata.Product(i)
-			p.SellerID, p.CreatedAt = userID, benchdata.Start.Add(time.Duration(i)*time.Hour)
+			// Older than the catalogue: the list pages keep their newest products.
+			p.SellerID, p.CreatedAt = userID, benchdata.Start.Add(-time.Duration(i+1)*time.Hour)
 			p.UpdatedAt, p.Status = p.CreatedAt, models.ProductPublished
 			if i%5 == 0 {
 				p.Status = models.ProductDraft
