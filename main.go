@@ -165,6 +165,15 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		return err
 	}
 
+	// Pictures: processed at most one per core at a time, stored in the blob
+	// store, linked at /media/{key} or on the S3 server.
+	images := services.NewImages(0)
+	go images.WarmUp()
+	mediaURLs, err := services.NewMediaURLs(services.BlobConfig{URL: cfg.BlobURL, DataDir: cfg.DataDir})
+	if err != nil {
+		return err
+	}
+
 	var schemaReady, draining atomic.Bool
 	migrationFailed := make(chan error, 1)
 
@@ -172,7 +181,6 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		Log:             log,
 		Accounts:        services.NewAccounts(db, hasher),
 		Catalog:         services.NewCatalog(db),
-		Stores:          services.NewStores(db),
 		Sessions:        services.NewSessions(sessionStore, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
 		Throttle:        services.NewThrottle(counter, cfg.Throttle),
 		Devices:         services.NewDevices(db),
@@ -184,6 +192,9 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		Checkout:        buy.Checkout,
 		StripePayments:  buy.Stripe,
 		DemoPayments:    buy.Demo,
+		Stores:          services.NewStores(db),
+		ProductImages:   services.NewProductImages(db, images, files),
+		MediaURL:        mediaURLs.URL,
 		SchemaReady:     schemaReady.Load,
 		Draining:        draining.Load,
 		Assets:          assets.Files(),

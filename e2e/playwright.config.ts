@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import { defineConfig } from "@playwright/test";
 
 // scripts/e2e.sh builds the server, picks a free port and runs this under
@@ -65,6 +66,8 @@ export default defineConfig({
       // Mail goes to withservices' Mailpit (SMTP_URL); links in it lead here.
       MAIL_FROM: "Storefront <shop@storefront.test>",
       PUBLIC_URL: baseURL,
+      // Uploaded pictures: a directory of this run's, not the checkout.
+      DATA_DIR: `${tmpdir()}/storefront-e2e-${port}`,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
     },
   },

@@ -9,9 +9,9 @@ import (
 	"github.com/storefront/storefront/views"
 )
 
-// sellerProducts is what the account page asks of services.Catalog.
+// sellerProducts is what the account page (the seller's dashboard) asks of services.Catalog.
 type sellerProducts interface {
-	ProductsBySeller(ctx context.Context, sellerID int64) ([]models.Product, error)
+	SellerDashboard(ctx context.Context, sellerID int64) (models.Dashboard, error)
 }
 
 // accountHandlers serve the signed-in user's own pages.
@@ -19,6 +19,7 @@ type accountHandlers struct {
 	*web
 	users    userLoader
 	products sellerProducts
+	media    mediaURL
 }
 
 // show is the account page: who the user is, their products, their sessions.
@@ -27,9 +28,9 @@ func (h *accountHandlers) show(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	products, err := h.products.ProductsBySeller(c.UserContext(), user.ID)
+	dashboard, err := h.products.SellerDashboard(c.UserContext(), user.ID)
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.AccountPage(h.page(c, "Your account"), *user, products))
+	return render(c, fiber.StatusOK, views.AccountPage(h.page(c, "Your account"), *user, dashboard, views.MediaURL(h.media)))
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/paths"
 	"github.com/storefront/storefront/services"
 )
 
@@ -56,7 +57,6 @@ type Deps struct {
 	Log      *slog.Logger
 	Accounts *services.Accounts
 	Catalog  *services.Catalog
-	Stores   *services.Stores
 	Sessions *services.Sessions
 	Throttle *services.Throttle
 	Devices  *services.Devices
@@ -71,6 +71,12 @@ type Deps struct {
 	Checkout       *services.Checkout
 	StripePayments *services.StripePayments
 	DemoPayments   *services.DemoPayments
+	// Stores (sellers' store pages and settings), ProductImages (pictures and
+	// /media/{key}) and MediaURL (a stored picture's address: services.MediaURLs.URL;
+	// nil: /media/{key} on this app) serve the seller tools.
+	Stores        *services.Stores
+	ProductImages *services.ProductImages
+	MediaURL      func(key string) string
 	// DevOutbox, set by main in development only, serves GET /dev/mail: the mail
 	// kept instead of sent. Nil: no such route (404).
 	DevOutbox *services.Outbox
@@ -112,6 +118,10 @@ type site struct {
 	products *productHandlers
 	search   *searchHandlers
 	seo      *seoHandlers // robots.txt, sitemap.xml
+	seller   *sellerProductHandlers
+	stores   *storeHandlers
+	images   *imageHandlers
+	media    *mediaHandlers
 	auth     *authHandlers
 	account  *accountHandlers
 	// Account security: forgot/reset password, password and email changes, sessions.
@@ -168,23 +178,32 @@ func newSite(deps Deps) (*site, error) {
 
 	w := newWeb(deps.Log, cfg.CookieSecure, assets.urls)
 	w.shop = shopInfo{baseURL: strings.TrimSuffix(cfg.PublicURL, "/"), currency: cmp.Or(cfg.Currency, models.DefaultCurrency)}
+	media := mediaURL(paths.Media)
+	if deps.MediaURL != nil {
+		media = deps.MediaURL
+	}
 	sessions := &sessionMiddleware{web: w, sessions: deps.Sessions, users: deps.Accounts}
 	devices := &deviceCookies{web: w, devices: deps.Devices}
 	limits := &bodyLimits{}
 	errs := &errorHandler{web: w, requestTimeout: cfg.RequestTimeout, goneUsers: sessions, limits: limits}
 	s := &site{
-		cfg:      cfg,
-		web:      w,
-		edge:     &edge{log: deps.Log, proxies: trust, ridPrefix: randomPrefix(), errors: errs},
+		cfg: cfg,
+		web: w,
+		edge: &edge{log: deps.Log, proxies: trust, ridPrefix: randomPrefix(), errors: errs,
+			csp: contentSecurityPolicy(originOf(media("0")))},
 		sessions: sessions,
 		signups:  &signupThrottle{web: w, limiter: deps.Throttle},
 		health:   &healthHandlers{health: deps.Health, schemaReady: deps.SchemaReady, draining: deps.Draining},
 		assets:   assets,
-		products: &productHandlers{web: w, catalog: deps.Catalog, fragments: fragments},
+		products: &productHandlers{web: w, catalog: deps.Catalog, media: media, fragments: fragments},
+		seller:   &sellerProductHandlers{web: w, catalog: deps.Catalog, media: media},
+		stores:   &storeHandlers{web: w, stores: deps.Stores, media: media},
+		images:   &imageHandlers{web: w, images: deps.ProductImages, products: deps.Catalog, media: media},
+		media:    &mediaHandlers{files: deps.ProductImages},
 		seo:      &seoHandlers{web: w, listing: deps.Catalog},
 		auth: &authHandlers{web: w, accounts: deps.Accounts, sessions: deps.Sessions, logins: deps.Throttle,
 			devices: devices},
-		account:   &accountHandlers{web: w, users: deps.Accounts, products: deps.Catalog},
+		account:   &accountHandlers{web: w, users: deps.Accounts, products: deps.Catalog, media: media},
 		passwords: &passwordHandlers{web: w, resets: deps.AccountSecurity, limiter: deps.Throttle, sessions: deps.Sessions},
 		credentials: &accountSecurityHandlers{web: w, security: deps.AccountSecurity, sessions: deps.Sessions,
 			logins: deps.Throttle, devices: devices},
@@ -207,6 +226,12 @@ func newSite(deps Deps) (*site, error) {
 		s.webhook = &webhookHandlers{log: deps.Log, stripe: deps.StripePayments}
 	}
 	s.search = &searchHandlers{web: w, catalog: deps.Catalog, stores: deps.Stores, results: searchResults, products: s.products}
+	s.search = &searchHandlers{web: w, catalog: deps.Catalog, stores: deps.Stores, results: searchResults, products: s.products,
+		media: media}
+	s.stores.cached = s.products.catalogPage
+	if deps.Stores != nil {
+		s.products.stores = deps.Stores // else no store fields on the new-product form
+	}
 	if deps.DevOutbox != nil {
 		s.devMail = &devMailHandlers{web: w, outbox: deps.DevOutbox}
 	}

@@ -91,6 +91,11 @@ func newShopPaying(t *testing.T, stripe paymentsFor, opts ...shopOption) *shop {
 	security = services.NewAccountSecurity(db, hasher, jobs, services.AccountSecurityConfig{
 		Mails: views.AccountMails{ShopURL: "https://shop.test"},
 	})
+	bucket, err := services.OpenBlobStore(context.Background(), services.BlobConfig{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bucket.Close() })
 	orders := services.NewOrders(db, jobs, services.OrdersConfig{Mails: views.OrderMails{ShopURL: "https://shop.test"}})
 	var provider services.PaymentProvider
 	var stripePayments *services.StripePayments
@@ -112,6 +117,7 @@ func newShopPaying(t *testing.T, stripe paymentsFor, opts ...shopOption) *shop {
 		Accounts:       services.NewAccounts(db, hasher),
 		Catalog:        services.NewCatalog(db),
 		Stores:         services.NewStores(db),
+		ProductImages:  services.NewProductImages(db, services.NewImages(1), bucket),
 		Sessions: services.NewSessions(services.NewRedisSessionStore(fiberredis.NewFromConnection(rdb), prefix),
 			30*time.Minute, 12*time.Hour),
 		Throttle:        services.NewThrottle(services.RedisCounter{Client: rdb, Prefix: prefix}, services.DefaultThrottleRules),
@@ -194,12 +200,20 @@ func (c *client) do(method, target string, form url.Values, header http.Header) 
 	for k, v := range header {
 		req.Header[k] = v
 	}
+	return c.send(req)
+}
+
+// send makes req as this client: its cookies go with it, and the response's
+// cookies and CSRF token are kept.
+func (c *client) send(req *http.Request) *response {
+	t := c.shop.t
+	t.Helper()
 	for name, value := range c.cookies {
 		req.AddCookie(&http.Cookie{Name: name, Value: value})
 	}
 	resp, err := c.shop.app.Test(req, -1)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, target, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)

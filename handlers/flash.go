@@ -52,7 +52,7 @@ func flashText(key, email string) string {
 			return "You're signed in as " + email + ". Log out to create another account."
 		}
 	}
-	return ""
+	return sellerFlashText(key)
 }
 
 func (w *web) setFlash(c *fiber.Ctx, key string) {

@@ -23,12 +23,22 @@ type edge struct {
 	ridPrefix string
 	requestID atomic.Uint64
 	errors    *errorHandler
+	// csp is the Content-Security-Policy header (contentSecurityPolicy).
+	csp string
 }
 
 // contentSecurityPolicy allows only the app's own scripts and styles; htmx is
 // configured (htmx-config meta) to need neither inline styles nor eval.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+// Pictures come from the app (/media/{key}) or, with BLOB_URL, from the S3
+// server: imageOrigin ("" for none) is added to img-src.
+func contentSecurityPolicy(imageOrigin string) string {
+	img := "img-src 'self' data:"
+	if imageOrigin != "" {
+		img += " " + imageOrigin
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; " + img + "; " +
+		"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+}
 
 func randomPrefix() string {
 	b := make([]byte, 4)
@@ -58,13 +68,13 @@ func (e *edge) logPanic(c *fiber.Ctx, p any) {
 	e.log.Error("panic", "rid", requestID(c), "panic", p)
 }
 
-func securityHeaders(c *fiber.Ctx) error {
-	setSecurityHeaders(c)
+func (e *edge) securityHeaders(c *fiber.Ctx) error {
+	e.setSecurityHeaders(c)
 	return c.Next()
 }
 
-func setSecurityHeaders(c *fiber.Ctx) {
-	c.Set("Content-Security-Policy", contentSecurityPolicy)
+func (e *edge) setSecurityHeaders(c *fiber.Ctx) {
+	c.Set("Content-Security-Policy", e.csp)
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	// same-origin, not no-referrer: CSRF defences on HTTPS look at the Referer.

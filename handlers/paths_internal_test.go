@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/storefront/storefront/assets"
@@ -33,10 +34,15 @@ func TestEveryPathIsServed(t *testing.T) {
 			paths.DevMail, paths.DevMailHTML(7), paths.Healthz, paths.Readyz, paths.Favicon, paths.Asset("app.css"),
 			paths.PasswordForgot, paths.PasswordReset(token), paths.AccountPassword, paths.AccountEmail,
 			paths.EmailConfirm(token), paths.AccountSessions,
+			paths.ProductEdit(42), paths.Store("my-shop"), paths.StorePage("my-shop", 2), paths.AccountStore,
+			paths.Media(strings.Repeat("a", 64) + ".webp"),
 		},
 		http.MethodPost: {paths.Products, paths.Signup, paths.Login, paths.Logout, paths.LogoutEverywhere,
 			paths.PasswordForgot, paths.PasswordReset(token), paths.AccountPassword, paths.AccountEmail,
-			paths.EmailConfirm(token), paths.AccountSessionsOthers, paths.AccountSessionDelete("AbC-_12")},
+			paths.EmailConfirm(token), paths.AccountSessionsOthers, paths.AccountSessionDelete("AbC-_12"),
+			paths.Product(42), paths.ProductPublish(42), paths.ProductUnpublish(42), paths.ProductDelete(42),
+			paths.ProductImages(42), paths.ProductImageOrder(42), paths.ProductImageAlt(42, 7),
+			paths.ProductImageDelete(42, 7), paths.AccountStore},
 	} {
 		for _, target := range targets {
 			u, err := url.Parse(target)

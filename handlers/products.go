@@ -18,6 +18,8 @@ type productCatalog interface {
 	Version(ctx context.Context) (string, error)
 	ListProducts(ctx context.Context, n int) (models.ProductPage, error)
 	ProductByID(ctx context.Context, id int64) (*models.Product, error)
+	// ProductForViewer also finds the viewer's own drafts (product pages of sellers).
+	ProductForViewer(ctx context.Context, viewerID, id int64) (*models.Product, error)
 	CreateProduct(ctx context.Context, sellerID int64, in models.ProductInput) (*models.Product, error)
 }
 
@@ -25,6 +27,8 @@ type productCatalog interface {
 type productHandlers struct {
 	*web
 	catalog   productCatalog
+	stores    firstStores
+	media     mediaURL
 	fragments *fragmentCache // cache.go
 }
 
@@ -57,7 +61,7 @@ func (h *productHandlers) list(c *fiber.Ctx) error {
 		if n > 1 {
 			head.canonical = paths.ProductsPage(n)
 		}
-		return head, views.ListMain(page), nil
+		return head, views.ListMain(page, views.MediaURL(h.media)), nil
 	})
 }
 
@@ -69,37 +73,63 @@ func (h *productHandlers) show(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	path := paths.Product(id)
-	return h.catalogPage(c, "product:"+strconv.FormatInt(id, 10), []string{path}, func(ctx context.Context) (pageHead, templ.Component, error) {
+	err := h.catalogPage(c, "product:"+strconv.FormatInt(id, 10), []string{path}, func(ctx context.Context) (pageHead, templ.Component, error) {
 		product, err := h.catalog.ProductByID(ctx, id)
 		if err != nil {
 			return pageHead{}, nil, err
 		}
 		head := h.productHead(*product)
 		head.buy = buyOf(product)
-		return head, views.ProductDetail(*product), nil
+		return head, views.ProductDetail(*product, views.MediaURL(h.media)), nil
 	})
+	if models.ErrorCode(err) == models.ENOTFOUND && state(c).session.SignedIn() {
+		return h.showOwnDraft(c, id)
+	}
+	return err
 }
 
-// newForm shows the "sell a product" form.
+// showOwnDraft shows a seller their own draft, which is no public page (so
+// never cached); for anyone else it is the same 404 as no product.
+func (h *productHandlers) showOwnDraft(c *fiber.Ctx, id int64) error {
+	product, err := h.catalog.ProductForViewer(c.UserContext(), state(c).session.UserID, id)
+	if err != nil {
+		return err
+	}
+	if !product.IsDraft() {
+		// Published between the two reads: the public page.
+		return render(c, fiber.StatusOK, views.ProductsLayout(h.page(c, product.Name), views.ProductDetail(*product, views.MediaURL(h.media))))
+	}
+	return render(c, fiber.StatusOK, views.DraftProductPage(h.page(c, product.Name+" (draft)"), *product, views.MediaURL(h.media)))
+}
+
+// newForm shows the "sell a product" form; a seller's first asks for their
+// store too, suggested from their email.
 func (h *productHandlers) newForm(c *fiber.Ctx) error {
-	return render(c, fiber.StatusOK, views.NewProductPage(h.page(c, "Sell a product"), views.ProductForm{}))
+	form, err := newStoreAsk(c, h.stores)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.NewProductPage(h.page(c, "Sell a product"), form))
 }
 
 // create lists a new product of the signed-in seller.
 func (h *productHandlers) create(c *fiber.Ctx) error {
-	in := models.ProductInput{
-		Name:        c.FormValue("name"),
-		Description: c.FormValue("description"),
-		Price:       c.FormValue("price"),
+	in := productInput(c)
+	if c.Request().PostArgs().Has("store_name") || c.Request().PostArgs().Has("store_slug") {
+		in.Store = &models.StoreInput{Name: c.FormValue("store_name"), Slug: c.FormValue("store_slug")}
 	}
 	product, err := h.catalog.CreateProduct(c.UserContext(), state(c).session.UserID, in)
 	if models.ErrorCode(err) == models.EINVALID {
-		form := views.ProductForm{Input: in, Errors: views.ErrorsOf(err)}
+		form := views.ProductForm{Input: in, Errors: views.ErrorsOf(err), AskStore: in.Store != nil}
 		return render(c, fiber.StatusUnprocessableEntity, views.NewProductPage(h.page(c, "Sell a product"), form))
 	}
 	if err != nil {
 		return err
 	}
-	h.setFlash(c, "product_created")
+	flash := "product_created"
+	if product.IsDraft() {
+		flash = "draft_saved"
+	}
+	h.setFlash(c, flash)
 	return redirect(c, paths.Product(product.ID))
 }

@@ -43,7 +43,7 @@ func (e *edge) logRequest(c *fiber.Ctx) error {
 func (e *edge) handleUnloggedError(c *fiber.Ctx, err error) error {
 	if requestID(c) == "" { // refused by fasthttp: no middleware has run
 		e.setRequestID(c)
-		setSecurityHeaders(c)
+		e.setSecurityHeaders(c)
 	}
 	e.errors.respond(c, err)
 	if level := requestLogLevel(c.Path()); e.log.Enabled(context.Background(), level) {

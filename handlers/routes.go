@@ -47,7 +47,7 @@ func (s *site) routes() {
 	app.Use(s.edge.assignRequestID)
 	app.Use(s.edge.resolveClientIP)
 	app.Use(s.edge.logRequest)
-	app.Use(securityHeaders)
+	app.Use(s.edge.securityHeaders)
 
 	// Probes and assets touch no session.
 	app.Get(paths.Healthz, s.health.healthz)
@@ -56,6 +56,8 @@ func (s *site) routes() {
 	app.Get(paths.Favicon, compress.New(), s.assets.serve)
 	// For search engines: robots.txt needs nothing; the sitemap reads the catalogue.
 	app.Get(paths.Robots, s.seo.robots)
+	// Stored pictures (local blob store): no session, no database.
+	app.Get(paths.MediaPattern, requestDeadline(s.cfg.RequestTimeout), s.media.serve)
 
 	pages, csrf, signedIn := s.pages, s.web.verifyCSRF, s.web.requireUser
 	pages.get(paths.Home, s.search.list) // the list, or a search of it (search.go)
@@ -64,6 +66,20 @@ func (s *site) routes() {
 	pages.post(paths.Products, signedIn, csrf(sessionToken), s.products.create)
 	pages.get(paths.ProductPattern, s.products.show)
 	pages.get(paths.Sitemap, s.seo.sitemap)
+	// A seller's own products (seller tools): another seller's product is a 404;
+	// a guest's GET goes to login, a POST without a session is refused (403).
+	pages.get(paths.ProductEditPattern, signedIn, s.seller.editForm)
+	pages.post(paths.ProductPattern, csrf(sessionToken), signedIn, s.seller.update)
+	pages.post(paths.ProductPublishPattern, csrf(sessionToken), signedIn, s.seller.publish)
+	pages.post(paths.ProductUnpublishPattern, csrf(sessionToken), signedIn, s.seller.unpublish)
+	pages.post(paths.ProductDeletePattern, csrf(sessionToken), signedIn, s.seller.remove)
+	pages.post(paths.ProductImageOrderPattern, csrf(sessionToken), signedIn, s.images.reorder)
+	pages.post(paths.ProductImageAltPattern, csrf(sessionToken), signedIn, s.images.describe)
+	pages.post(paths.ProductImageDeletePattern, csrf(sessionToken), signedIn, s.images.remove)
+	s.uploads.post(paths.ProductImagesPattern, csrf(sessionToken), signedIn, s.images.upload)
+	pages.get(paths.StorePattern, s.stores.show)
+	pages.get(paths.AccountStore, signedIn, s.stores.editForm)
+	pages.post(paths.AccountStore, csrf(sessionToken), signedIn, s.stores.save)
 
 	pages.get(paths.Signup, s.auth.signupPage)
 	pages.post(paths.Signup, csrf(guestToken), s.auth.refuseSignedIn, s.signups.check, s.auth.signup)
@@ -112,8 +128,6 @@ func (s *site) routes() {
 	if s.webhook != nil {
 		s.webhooks.post(paths.StripeWebhook, signatureVerifier(stripeSignature), s.webhook.stripeEvent)
 	}
-
-	// Uploads (s.uploads.post) have no routes yet.
 
 	// Unknown paths fall through to Fiber's 404, and known paths with another
 	// method to its 405, behind the page middleware (finish); both end in

@@ -35,6 +35,8 @@ type searchHandlers struct {
 	results *fragmentCache
 	// products serves the plain list (no search parameter but page).
 	products *productHandlers
+	// media builds picture URLs (the cards' covers).
+	media mediaURL
 }
 
 // maxSearchPages bounds the memory of the search cache: one entry per search
@@ -72,7 +74,7 @@ func (h *searchHandlers) list(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view := views.SearchView{Text: q.Text, Terms: q.Terms, Params: searchParamsOf(q)}
+	view := views.SearchView{Text: q.Text, Terms: q.Terms, Params: searchParamsOf(q), Media: views.MediaURL(h.media)}
 	if q.Store != "" {
 		store, err := h.stores.StoreBySlug(c.UserContext(), q.Store)
 		if err != nil {

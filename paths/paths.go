@@ -63,9 +63,6 @@ const (
 	emailConfirmDir  = "/account/email/confirm/"
 )
 
-// Store is a seller's store page.
-func Store(slug string) string { return "/stores/" + url.PathEscape(slug) }
-
 // Product is a product's page.
 func Product(id int64) string { return "/products/" + strconv.FormatInt(id, 10) }
 

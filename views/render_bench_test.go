@@ -11,6 +11,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/paths"
 	"github.com/storefront/storefront/views"
 )
 
@@ -61,11 +62,15 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 
 func BenchmarkRenderProductList(b *testing.B) {
 	page := models.ProductPage{Number: 1, HasNext: true, Products: benchProducts(models.ProductsPerPage)}
-	b.Run("guest", func(b *testing.B) { benchRender(b, views.ProductsLayout(benchPage(false), views.ProductList(page))) })
-	b.Run("signed-in", func(b *testing.B) { benchRender(b, views.ProductsLayout(benchPage(true), views.ProductList(page))) })
+	b.Run("guest", func(b *testing.B) {
+		benchRender(b, views.ProductsLayout(benchPage(false), views.ProductList(page, paths.Media)))
+	})
+	b.Run("signed-in", func(b *testing.B) {
+		benchRender(b, views.ProductsLayout(benchPage(true), views.ProductList(page, paths.Media)))
+	})
 	// What the handler does on a cache hit: only the layout around cached HTML.
 	var main strings.Builder
-	if err := views.ProductList(page).Render(context.Background(), &main); err != nil {
+	if err := views.ProductList(page, paths.Media).Render(context.Background(), &main); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("cached-main", func(b *testing.B) { benchRender(b, views.ProductsLayout(benchPage(true), templ.Raw(main.String()))) })
@@ -74,10 +79,10 @@ func BenchmarkRenderProductList(b *testing.B) {
 func BenchmarkRenderProductDetail(b *testing.B) {
 	product := benchProducts(1)[0]
 	b.Run("guest", func(b *testing.B) {
-		benchRender(b, views.ProductsLayout(benchPage(false), views.ProductDetail(product)))
+		benchRender(b, views.ProductsLayout(benchPage(false), views.ProductDetail(product, paths.Media)))
 	})
 	var main strings.Builder
-	if err := views.ProductDetail(product).Render(context.Background(), &main); err != nil {
+	if err := views.ProductDetail(product, paths.Media).Render(context.Background(), &main); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("cached-main", func(b *testing.B) { benchRender(b, views.ProductsLayout(benchPage(false), templ.Raw(main.String()))) })
@@ -85,7 +90,13 @@ func BenchmarkRenderProductDetail(b *testing.B) {
 
 func BenchmarkRenderAccount(b *testing.B) {
 	user := models.User{ID: 7, Email: "bench@example.com", CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	benchRender(b, views.AccountPage(benchPage(true), user, benchProducts(20)))
+	d := models.Dashboard{Store: &models.StoreRef{Name: "Bench store", Slug: "bench-store"}}
+	for _, p := range benchProducts(50) {
+		d.Products = append(d.Products, models.DashboardProduct{ID: p.ID, Name: p.Name, Status: models.ProductPublished,
+			PriceCents: p.PriceCents, CreatedAt: p.CreatedAt})
+	}
+	d.Published = len(d.Products)
+	benchRender(b, views.AccountPage(benchPage(true), user, d, paths.Media))
 }
 
 func BenchmarkRenderLogin(b *testing.B) {

@@ -29,6 +29,8 @@ type SearchView struct {
 	StoreName string
 	Results   models.ProductPage
 	Errors    FormErrors
+	// Media builds the cards' picture URLs.
+	Media MediaURL
 }
 
 // sortOptions are the orders of the sort control; "" is the default order:

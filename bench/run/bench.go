@@ -39,11 +39,13 @@ func scenarios(search bool) []scenario {
 		{key: "c", name: "product list, signed in", conns: 32, path: "/products", withSession: true},
 		{key: "d", name: "product detail, 1,000 ids", conns: 32, anonymous: true, path: "/", script: "bench/detail.lua"},
 		{key: "e", name: "POST /login, valid", conns: 4, path: "/", script: "bench/login.lua", login: true},
-		{key: "f", name: "account, signed in", conns: 32, path: "/account", withSession: true},
+		{key: "f", name: "account (dashboard, 50 products), signed in", conns: 32, path: "/account", withSession: true},
+		{key: "k", name: "store page, anonymous", conns: 32, anonymous: true, path: "/stores/" + storePageSlug},
+		{key: "l", name: "product with 4 pictures, anonymous", conns: 32, anonymous: true, path: galleryPath},
 		// Buying (issue 12): the cart page (five lines, after the first round of
 		// l) and adding to the cart, both signed in.
-		{key: "k", name: "cart page, signed in", conns: 32, path: "/cart", withSession: true},
-		{key: "l", name: "POST /cart/items, signed in", conns: 32, path: "/", script: "bench/addtocart.lua"},
+		{key: "m", name: "cart page, signed in", conns: 32, path: "/cart", withSession: true},
+		{key: "n", name: "POST /cart/items, signed in", conns: 32, path: "/", script: "bench/addtocart.lua"},
 	}
 	if search {
 		list = append(list, searchScenarios()...)
@@ -286,7 +288,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float
 // targets are the issues' goals for the ratio to (a) (with p99 < 25 ms), and
 // p99Targets those for p99 alone.
 var (
-	targets    = map[string]float64{"b": 0.30, "c": 0.20, "d": 0.30, "g": 0.30, "k": 0.10, "l": 0.10}
+	targets    = map[string]float64{"b": 0.30, "c": 0.20, "d": 0.30, "g": 0.30, "f": 0.15, "k": 0.30, "l": 0.30, "m": 0.10, "n": 0.10}
 	p99Targets = map[string]time.Duration{"h": 30 * time.Millisecond}
 )
 

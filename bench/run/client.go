@@ -142,6 +142,8 @@ func (c *client) checkPages(session string, minID int64, products int, search bo
 		{fmt.Sprintf("/products/%d", minID), "", html.EscapeString(benchdata.Product(0).Name) + "<"},
 		{"/account", session, benchEmail},
 		{"/cart", session, "Your cart"},
+		{"/stores/" + storePageSlug, "", "Workshop 1<"},
+		{fmt.Sprintf("/products/%d", minID), "", "srcset="},
 	}
 	if search {
 		// A search page says how many results it found (issue 11); a list page

@@ -118,8 +118,12 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 
+	list := scenarios(o.search)
+	for i := range list {
+		list[i].path = strings.ReplaceAll(list[i].path, "{gallery}", strconv.FormatInt(cat.MinProductID, 10))
+	}
 	b := &bench{o: o, cl: cl, base: base, app: app, session: session, hash: hash, hasher: hasher,
-		scenarios: scenarios(o.search),
+		scenarios: list,
 		// Scenario d spreads over 1,000 products at any catalogue size, so its
 		// figures stay comparable (they measure the detail page, not its cache's size).
 		env: []string{"BENCH_ID_MIN=" + strconv.FormatInt(cat.MinProductID, 10),

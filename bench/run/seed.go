@@ -48,6 +48,9 @@ func seed(ctx context.Context, databaseURL string, products, sellers int) (bench
 	if err != nil {
 		return benchdata.Catalogue{}, fmt.Errorf("seed: %w", err)
 	}
+	if err := seedSellerTools(ctx, db, user.ID, cat.MinProductID); err != nil {
+		return benchdata.Catalogue{}, fmt.Errorf("seed: %w", err)
+	}
 	return cat, nil
 }
 

@@ -31,7 +31,7 @@ test("an htmx action after the session was deleted in Redis leads to the login p
   await deleteSessionInRedis(page);
   await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 1));
   const submitted = page.waitForRequest((r) => r.url().endsWith("/products") && r.method() === "POST");
-  await page.getByRole("button", { name: "Create product" }).click();
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
   expect((await submitted).headers()["hx-request"], "the form was sent by htmx").toBe("true");
 
   await expect(page).toHaveURL("/login");
@@ -90,7 +90,7 @@ test("submitting the product form after the session was deleted goes to the logi
   await page.getByLabel("Name").fill("Lost to expiry");
   await page.getByLabel("Price").fill("5");
   await deleteSessionInRedis(page);
-  await page.getByRole("button", { name: "Create product" }).click();
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
 
   await expect(page).toHaveURL("/login");
   await expect(page.getByRole("heading", { level: 1, name: "Log in" })).toBeVisible();

@@ -115,7 +115,7 @@ test("an invalid product shows messages beside the fields and keeps name, descri
   await page.getByLabel("Name").fill(longName);
   await page.getByLabel("Description").fill(description);
   await page.getByLabel("Price").fill("twelve");
-  await page.getByRole("button", { name: "Create product" }).click();
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
 
   await expect(page.getByRole("alert")).toHaveText("Please correct the errors below.");
   await expectFieldError(page, "Name", "name", "Use at most 120 characters.");
@@ -130,20 +130,20 @@ test("an invalid product shows messages beside the fields and keeps name, descri
   // Other mistakes, other messages; values still kept.
   await page.getByLabel("Name").fill("   ");
   await page.getByLabel("Price").fill("0");
-  await page.getByRole("button", { name: "Create product" }).click();
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
   await expectFieldError(page, "Name", "name", "Enter a name.");
   await expectFieldError(page, "Price", "price", "The price must be more than 0.");
   await expect(page.getByLabel("Description")).toHaveValue(description);
   await expect(page.getByLabel("Price")).toHaveValue("0");
 
   await page.getByLabel("Price").fill("1.999");
-  await page.getByRole("button", { name: "Create product" }).click();
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
   await expectFieldError(page, "Price", "price", "Enter a price like 19.99 (at most two decimals).");
 
   // Corrected, it goes through.
   const product = { name: "Corrected product " + Date.now(), description, price: "7.5" };
   await page.getByLabel("Name").fill(product.name);
   await page.getByLabel("Price").fill(product.price);
-  await page.getByRole("button", { name: "Create product" }).click();
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
   await expectProductPage(page, product);
 });

@@ -73,7 +73,7 @@ export async function submitProduct(page: Page, p: NewProduct): Promise<void> {
   await page.getByLabel("Name").fill(p.name);
   await page.getByLabel("Description").fill(p.description);
   await page.getByLabel("Price").fill(p.price);
-  await page.getByRole("button", { name: "Create product" }).click();
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
 }
 
 /** Expects the product page of p, as shown right after creating it. */

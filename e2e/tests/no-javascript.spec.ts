@@ -49,7 +49,7 @@ test.describe("with JavaScript disabled", () => {
     await expect(page.getByLabel("Price")).toHaveValue("abc");
 
     await page.getByLabel("Price").fill(product.price);
-    await page.getByRole("button", { name: "Create product" }).click();
+    await page.getByRole("button", { name: "Publish", exact: true }).click();
     await expectProductPage(page, product);
     await expect(page.getByRole("status")).toContainText("Your product is live.");
 
