@@ -9,6 +9,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/storefront/storefront/services"
+	"github.com/storefront/storefront/views"
 )
 
 // Body limits and deadlines per route group. fasthttp reads a request's whole
@@ -129,6 +130,16 @@ func limitBody(limit int) fiber.Handler {
 		if len(c.Request().Body()) > limit {
 			return fiber.ErrRequestEntityTooLarge
 		}
+		return c.Next()
+	}
+}
+
+// shopCurrency puts the shop's currency in the request's context, where views
+// read it to show prices (views.WithCurrency). It follows requestDeadline,
+// which starts the request's context afresh.
+func shopCurrency(currency string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		c.SetUserContext(views.WithCurrency(c.UserContext(), currency))
 		return c.Next()
 	}
 }

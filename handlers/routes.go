@@ -22,10 +22,12 @@ import (
 func (s *site) routeGroups(schemaReady func() bool) {
 	schema := requireSchema(schemaReady)
 	s.pages = routeGroup{app: s.app, stack: []fiber.Handler{
-		limitBody(pageBodyLimit), requestDeadline(s.cfg.RequestTimeout), schema, s.sessions.load, s.cartBadge.attach, cacheControl,
+		limitBody(pageBodyLimit), requestDeadline(s.cfg.RequestTimeout), shopCurrency(s.web.shop.currency), schema,
+		s.sessions.load, s.cartBadge.attach, cacheControl,
 	}}
 	s.uploads = routeGroup{app: s.app, stack: []fiber.Handler{
-		requestDeadline(uploadDeadline), schema, s.sessions.load, s.cartBadge.attach, cacheControl,
+		requestDeadline(uploadDeadline), shopCurrency(s.web.shop.currency), schema, s.sessions.load, s.cartBadge.attach,
+		cacheControl,
 	}, added: s.limits.addUpload}
 	s.webhooks = webhookGroup{routes: routeGroup{app: s.app, stack: []fiber.Handler{
 		limitBody(pageBodyLimit), requestDeadline(s.cfg.RequestTimeout), schema,

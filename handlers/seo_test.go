@@ -14,6 +14,7 @@ import (
 
 	"github.com/storefront/storefront/handlers"
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/paths"
 )
 
 // publicShop is a shop with a PUBLIC_URL and a currency of its own, so that
@@ -298,3 +299,24 @@ func TestNoInlineScripts(t *testing.T) {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// Prices show in the shop's CURRENCY everywhere a product's price is shown,
+// and the price field's prefix and hint name it too.
+func TestPricesInTheShopsCurrency(t *testing.T) {
+	s := publicShop(t)
+	id := s.insertProduct(models.Product{SellerID: s.sellerWithStore("euros"), Name: "Desk lamp", PriceCents: 125050})
+	if got := s.client().get(paths.Product(id)).doc(t).Find(`[data-testid="price"]`).Text(); got != "€1,250.50" {
+		t.Errorf("product page price %q, want €1,250.50", got)
+	}
+	if body := s.client().get(paths.Products).body; !strings.Contains(body, "€1,250.50") || strings.Contains(body, "$1,250.50") {
+		t.Errorf("list page does not show the price in euros")
+	}
+	seller, _ := s.signedIn()
+	form := seller.get(paths.NewProduct).doc(t)
+	if hint := form.Find("#price-hint").Text(); !strings.Contains(hint, "EUR") {
+		t.Errorf("price hint %q does not name EUR", hint)
+	}
+	if prefix := strings.TrimSpace(form.Find("#price").Parent().Find("span").Text()); prefix != "€" {
+		t.Errorf("price prefix %q, want €", prefix)
+	}
+}

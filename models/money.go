@@ -34,6 +34,15 @@ func ParseCurrency(s string) (code, msg string) {
 // show their code ("CHF 12.00").
 var currencySymbols = map[string]string{"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
 
+// CurrencySymbol is what goes before an amount in currency: its symbol, or
+// its code for currencies without one here.
+func CurrencySymbol(currency string) string {
+	if sym, ok := currencySymbols[currency]; ok {
+		return sym
+	}
+	return currency
+}
+
 // FormatMoney renders an amount for display: "$1,299.00", "€12.50", "CHF 3.00".
 func FormatMoney(cents int64, currency string) string {
 	sign := ""

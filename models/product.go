@@ -48,9 +48,6 @@ type Product struct {
 // SoldOut reports whether none can be bought.
 func (p Product) SoldOut() bool { return p.Stock != nil && *p.Stock <= 0 }
 
-// Price formats the product's price for display, in dollars.
-func (p Product) Price() string { return "$" + FormatPrice(p.PriceCents) }
-
 // ProductInput is the raw text of the "new product" form, kept as typed so the
 // form can be shown again with the user's values.
 type ProductInput struct {

@@ -48,7 +48,7 @@ func TestSellerDashboard(t *testing.T) {
 				t.Fatalf("store %+v", d.Store)
 			}
 			row := d.Products[1]
-			if row.Name != "Second" || !row.IsDraft() || row.Price() != "$12.50" || !row.CreatedAt.Equal(draft.CreatedAt) ||
+			if row.Name != "Second" || !row.IsDraft() || models.FormatPrice(row.PriceCents) != "12.50" || !row.CreatedAt.Equal(draft.CreatedAt) ||
 				row.Cover.Thumbnail() != added[0].Variants[len(added[0].Variants)-1] || row.Cover.Width != 500 {
 				t.Fatalf("draft row %+v", row)
 			}

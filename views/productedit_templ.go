@@ -132,7 +132,7 @@ func ProductEditPage(p Page, e ProductEdit) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = priceField("Price", "price", e.Form.Input.Price, "$", e.Form.Errors, "In dollars, for example 19.99.").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = priceField("Price", "price", e.Form.Input.Price, models.CurrencySymbol(currencyOf(ctx)), e.Form.Errors, priceHint(ctx)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

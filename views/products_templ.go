@@ -222,9 +222,9 @@ func ProductDetail(product models.Product, media MediaURL) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var9 string
-		templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(product.Price())
+		templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(price(ctx, product.PriceCents))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/products.templ`, Line: 49, Col: 63}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/products.templ`, Line: 49, Col: 78}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 		if templ_7745c5c3_Err != nil {
@@ -438,7 +438,7 @@ func NewProductPage(p Page, f ProductForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = priceField("Price", "price", f.Input.Price, "$", f.Errors, "In dollars, for example 19.99.").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = priceField("Price", "price", f.Input.Price, models.CurrencySymbol(currencyOf(ctx)), f.Errors, priceHint(ctx)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
