@@ -235,7 +235,7 @@ func dashboardRow(r DashboardRow) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if r.Product.Cover.IsZero() {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<div class=\"flex h-12 w-12 shrink-0 items-center justify-center rounded bg-stone-100 text-xs text-stone-400\" aria-hidden=\"true\">–</div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<div class=\"flex h-12 w-12 shrink-0 items-center justify-center rounded bg-stone-100 text-xs text-stone-600\" aria-hidden=\"true\">–</div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -166,7 +166,7 @@ func picturePlaceholder(class string) templ.Component {
 			templ_7745c5c3_Var10 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		var templ_7745c5c3_Var11 = []any{"flex items-center justify-center bg-stone-100 text-xs text-stone-400 " + class}
+		var templ_7745c5c3_Var11 = []any{"flex items-center justify-center bg-stone-100 text-xs text-stone-600 " + class}
 		templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var11...)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err

@@ -1,6 +1,7 @@
 package blackbox
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -96,6 +97,14 @@ func assertLivesWithinCSP(t *testing.T, what, body string) {
 		return
 	}
 	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+		if typ, _ := s.Attr("type"); typ == "application/ld+json" {
+			// A data block (schema.org JSON-LD): never executed, outside the CSP's
+			// script rules; it must still be valid JSON (no markup broke out of it).
+			if !json.Valid([]byte(s.Text())) {
+				t.Errorf("%s: JSON-LD block is not valid JSON: %.100s", what, s.Text())
+			}
+			return
+		}
 		src, ok := s.Attr("src")
 		if !ok || strings.TrimSpace(s.Text()) != "" {
 			t.Errorf("%s: inline script: %.100s", what, s.Text())
