@@ -155,15 +155,25 @@ func lineProduct(c *fiber.Ctx) (int64, error) {
 	return id, nil
 }
 
-// setQuantity changes a line's quantity (0 removes it).
-func (h *cartHandlers) setQuantity(c *fiber.Ctx) error {
+// cartLineOf names the line a request acts on: the product in its path, in
+// the visitor's cart (no cart: the same 404 as a product not in it).
+func cartLineOf(c *fiber.Ctx) (models.CartOwner, int64, error) {
 	productID, err := lineProduct(c)
 	if err != nil {
-		return err
+		return models.CartOwner{}, 0, err
 	}
 	owner, ok := cartOwnerOf(state(c).session)
 	if !ok {
-		return services.ErrNotInCart
+		return models.CartOwner{}, 0, services.ErrNotInCart
+	}
+	return owner, productID, nil
+}
+
+// setQuantity changes a line's quantity (0 removes it).
+func (h *cartHandlers) setQuantity(c *fiber.Ctx) error {
+	owner, productID, err := cartLineOf(c)
+	if err != nil {
+		return err
 	}
 	key := strconv.FormatInt(productID, 10)
 	qty, ok := cartQuantity(c.FormValue("quantity"), 0)
@@ -190,13 +200,9 @@ func (h *cartHandlers) setQuantity(c *fiber.Ctx) error {
 // remove takes a line out of the cart. A product that is not in the
 // visitor's cart is a 404, and nothing changes.
 func (h *cartHandlers) remove(c *fiber.Ctx) error {
-	productID, err := lineProduct(c)
+	owner, productID, err := cartLineOf(c)
 	if err != nil {
 		return err
-	}
-	owner, ok := cartOwnerOf(state(c).session)
-	if !ok {
-		return services.ErrNotInCart
 	}
 	ctx := c.UserContext()
 	cart, err := h.carts.Cart(ctx, owner)

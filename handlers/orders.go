@@ -52,15 +52,21 @@ func (h *orderHandlers) list(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.OrdersPage(h.page(c, "Your orders"), orders))
 }
 
+// buyerOrder is the order in the path, if it is the signed-in buyer's
+// (another user's is the same 404 as none).
+func (h *orderHandlers) buyerOrder(c *fiber.Ctx) (*models.Order, error) {
+	id, err := orderID(c)
+	if err != nil {
+		return nil, err
+	}
+	return h.orders.OrderForBuyer(c.UserContext(), state(c).session.UserID, id)
+}
+
 // show is one of the buyer's orders; another user's is the same 404 as none.
 // While a Stripe payment is being confirmed the page asks again every 2 s
 // (?poll=N, at most maxStatusPolls times).
 func (h *orderHandlers) show(c *fiber.Ctx) error {
-	id, err := orderID(c)
-	if err != nil {
-		return err
-	}
-	order, err := h.orders.OrderForBuyer(c.UserContext(), state(c).session.UserID, id)
+	order, err := h.buyerOrder(c)
 	if err != nil {
 		return err
 	}
@@ -71,11 +77,7 @@ func (h *orderHandlers) show(c *fiber.Ctx) error {
 
 // payPage is the test-mode payment page of a pending order.
 func (h *orderHandlers) payPage(c *fiber.Ctx) error {
-	id, err := orderID(c)
-	if err != nil {
-		return err
-	}
-	order, err := h.orders.OrderForBuyer(c.UserContext(), state(c).session.UserID, id)
+	order, err := h.buyerOrder(c)
 	if err != nil {
 		return err
 	}
