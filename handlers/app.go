@@ -232,6 +232,7 @@ func newSite(deps Deps) (*site, error) {
 	s.stores.cached = s.products.catalogPage
 	if deps.Stores != nil {
 		s.products.stores = deps.Stores // else no store fields on the new-product form
+		s.products.featured = deps.Stores
 	}
 	if deps.DevOutbox != nil {
 		s.devMail = &devMailHandlers{web: w, outbox: deps.DevOutbox}

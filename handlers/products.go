@@ -28,8 +28,33 @@ type productHandlers struct {
 	*web
 	catalog   productCatalog
 	stores    firstStores
+	featured  featuredStores // the home page's stores; nil: the plain list
 	media     mediaURL
 	fragments *fragmentCache // cache.go
+}
+
+// featuredStores are the stores the home page shows.
+type featuredStores interface {
+	RecentStores(ctx context.Context, limit int) ([]models.StoreRef, error)
+}
+
+// homeStores is how many stores the home page shows.
+const homeStores = 6
+
+// home is the home page: the newest products and a few stores, cached like
+// the list (under its own key: /products does not show the stores).
+func (h *productHandlers) home(c *fiber.Ctx) error {
+	return h.catalogPage(c, "home", []string{paths.Home}, func(ctx context.Context) (pageHead, templ.Component, error) {
+		page, err := h.catalog.ListProducts(ctx, 1)
+		if err != nil {
+			return pageHead{}, nil, err
+		}
+		stores, err := h.featured.RecentStores(ctx, homeStores)
+		if err != nil {
+			return pageHead{}, nil, err
+		}
+		return pageHead{title: "Products"}, views.HomeMain(page, stores, views.MediaURL(h.media)), nil
+	})
 }
 
 // list shows page ?page=N of the list; without the parameter, page 1.
@@ -42,6 +67,9 @@ func (h *productHandlers) list(c *fiber.Ctx) error {
 		if n, ok = models.ParsePageNumber(string(args.Peek("page"))); !ok {
 			return fiber.ErrNotFound
 		}
+	}
+	if n == 1 && c.Path() == paths.Home && h.featured != nil {
+		return h.home(c)
 	}
 	canonical := []string{paths.ProductsPage(n)}
 	title := "Products – page " + strconv.Itoa(n)

@@ -320,3 +320,26 @@ func TestPricesInTheShopsCurrency(t *testing.T) {
 		t.Errorf("price prefix %q, want €", prefix)
 	}
 }
+
+// The home page shows a few stores with public products, the most recently
+// active first; a store with only drafts is not among them, and /products
+// (the same products) shows no stores.
+func TestHomeShowsRecentStores(t *testing.T) {
+	s := publicShop(t)
+	older, newer, drafts := s.sellerWithStore("older"), s.sellerWithStore("newer"), s.sellerWithStore("drafts")
+	s.insertProduct(models.Product{SellerID: older, Name: "Old lamp", PriceCents: 100})
+	s.insertProduct(models.Product{SellerID: newer, Name: "New lamp", PriceCents: 100})
+	s.insertProduct(models.Product{SellerID: drafts, Name: "Hidden lamp", PriceCents: 100, Status: models.ProductDraft})
+	var got []string
+	s.client().get(paths.Home).doc(t).Find(`[data-testid="home-store"]`).Each(func(_ int, a *goquery.Selection) {
+		href, _ := a.Attr("href")
+		got = append(got, a.Text()+" "+href)
+	})
+	want := []string{"Store newer /stores/newer", "Store older /stores/older"}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("home page stores %q, want %q", got, want)
+	}
+	if n := s.client().get(paths.Products).doc(t).Find(`[data-testid="home-store"]`).Length(); n != 0 {
+		t.Errorf("/products shows %d stores, want none", n)
+	}
+}

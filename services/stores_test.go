@@ -355,3 +355,33 @@ func TestStoreProductsPaginated(t *testing.T) {
 		})
 	}
 }
+
+// RecentStores lists stores with public products, the most recently active
+// first; drafts and deleted products make no store recent.
+func TestRecentStores(t *testing.T) {
+	for name, db := range services.Databases(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			s := newShop(t, db, nil)
+			first, second, drafter := s.signUp(t, "first@example.com"), s.signUp(t, "second@example.com"), s.signUp(t, "drafter@example.com")
+			s.sell(t, first, "Old", models.ProductPublished)
+			s.sell(t, second, "Newer", models.ProductPublished)
+			s.sell(t, drafter, "Draft", models.ProductDraft)
+			s.sell(t, first, "Newest", models.ProductPublished)
+			stores, err := s.stores.RecentStores(ctx, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var slugs []string
+			for _, st := range stores {
+				slugs = append(slugs, st.Slug)
+			}
+			if got := strings.Join(slugs, ","); got != "first,second" {
+				t.Fatalf("recent stores %q, want first,second", got)
+			}
+			if one, err := s.stores.RecentStores(ctx, 1); err != nil || len(one) != 1 || one[0].Slug != "first" {
+				t.Fatalf("limit 1: %+v, %v", one, err)
+			}
+		})
+	}
+}
