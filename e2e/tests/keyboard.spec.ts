@@ -100,3 +100,22 @@ test("a user signs up, sells, buys another seller's product and logs out with th
   await page.keyboard.press("Enter");
   await expectSignedOutNav(page);
 });
+
+test("at 360 px the nav's menu opens and closes with the keyboard and its links are reachable", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto("/products");
+  const logIn = mainNav(page).getByRole("link", { name: "Log in" });
+  await expect(logIn).toBeHidden(); // folded into the menu at phone width
+  const menu = mainNav(page).locator("summary", { hasText: "Menu" });
+  await tabTo(page, menu, "the nav's Menu button");
+  await page.keyboard.press("Enter");
+  await tabTo(page, logIn, "the menu's Log in link");
+  await tabTo(page, menu, "the nav's Menu button, backwards", true);
+  await page.keyboard.press("Space");
+  await expect(logIn).toBeHidden();
+  await page.keyboard.press("Enter");
+  await tabTo(page, logIn, "the menu's Log in link, menu opened again");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+});
