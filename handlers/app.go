@@ -215,7 +215,8 @@ func newSite(deps Deps) (*site, error) {
 		s.cartBadge.carts = deps.Carts
 		s.auth.carts = deps.Carts
 	}
-	s.cart = &cartHandlers{web: w, carts: deps.Carts, sessions: deps.Sessions, currency: cmp.Or(cfg.Currency, models.DefaultCurrency)}
+	s.cart = &cartHandlers{web: w, carts: deps.Carts, sessions: deps.Sessions, currency: cmp.Or(cfg.Currency, models.DefaultCurrency),
+		media: media}
 	s.checkout = &checkoutHandlers{web: w, placer: deps.Checkout, cart: s.cart}
 	s.orders = &orderHandlers{web: w, orders: deps.Orders}
 	if deps.DemoPayments != nil {

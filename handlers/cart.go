@@ -33,6 +33,7 @@ type cartHandlers struct {
 	carts    cartStore
 	sessions guestSessions
 	currency string
+	media    mediaURL // the lines' cover pictures
 }
 
 // cartOwnerOf names the cart of a session: the user's once signed in, else the
@@ -137,7 +138,8 @@ func (h *cartHandlers) renderCart(c *fiber.Ctx, status int, message string, prob
 			return err
 		}
 	}
-	v := views.CartView{Cart: *cart, Currency: h.currency, Message: message, Problems: problems, SignedIn: sess.SignedIn()}
+	v := views.CartView{Cart: *cart, Currency: h.currency, Message: message, Problems: problems, SignedIn: sess.SignedIn(),
+		Media: views.MediaURL(h.media)}
 	// The nav's count is the cart's own: no second query.
 	state(c).cartCount = func() int { return cart.ItemCount }
 	p := h.page(c, "Your cart")

@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/storefront/storefront/models"
+	"github.com/storefront/storefront/paths"
 )
 
 // product adds a published product of seller (a user id) straight to the
@@ -298,5 +299,26 @@ func TestCartMergeAtLogin(t *testing.T) {
 	expectStatus(t, n.post("/signup", url.Values{"email": {uniqueEmail()}, "password": {testPassword}}), http.StatusSeeOther)
 	if got := cartLines(t, n); got[potID] != "2" {
 		t.Fatalf("cart after sign-up %v", got)
+	}
+}
+
+// A line shows its product's cover picture (a letter stands in without one).
+func TestCartLineShowsCover(t *testing.T) {
+	s := newShop(t)
+	seller, _ := s.signedIn()
+	lamp := seller.createProduct("Lamp", "20.00", models.ProductPublished)
+	resp := seller.postFiles(paths.ProductImages(lamp), map[string][]byte{"lamp.png": testPNG(t, 600, 400)}, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%.1000s", resp.StatusCode, resp.body)
+	}
+	buyer, _ := s.signedIn()
+	expectStatus(t, buyer.post("/cart/items", addForm(lamp, "1")), http.StatusSeeOther)
+	line := buyer.get("/cart").doc(t).Find(`[data-testid="cart-line"]`)
+	src, ok := line.Find("img").Attr("src")
+	if !ok || !strings.HasPrefix(src, "/media/") {
+		t.Fatalf("cart line picture src %q (found %v), want a /media/ URL", src, ok)
+	}
+	if alt, _ := line.Find("img").Attr("alt"); alt != "" {
+		t.Errorf("decorative cover has alt %q, want empty (the name is beside it)", alt)
 	}
 }
