@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { signUp } from "./helpers";
+import { signUp, submitProduct, uniqueProduct } from "./helpers";
 
 // Every page of the shop passes axe-core (WCAG 2.x A and AA rules and axe's
 // best practices) with no serious or critical violation, signed out and signed
@@ -67,6 +67,49 @@ for (const width of [360, 1280]) {
         await expectNoSeriousViolations(page, path);
       }
     });
+  });
+}
+
+// The pages of searching, stores, buying and selling, each reached as a user
+// reaches it: search results for the demo seed's mug, a store from a product
+// page, the cart with a line, an order paid in test mode, the orders and sales
+// lists, the store settings and the edit page of the user's own product.
+for (const width of [360, 1280]) {
+  test(`the shopping and selling pages pass axe at ${width} px`, async ({ page }) => {
+    test.setTimeout(300_000);
+    await signUp(page);
+    const product = uniqueProduct("Axe");
+    await page.goto("/products/new");
+    await submitProduct(page, product);
+    await expect(page).toHaveURL(/\/products\/\d+$/);
+    const ownProduct = new URL(page.url()).pathname;
+    await page.setViewportSize({ width, height: 900 });
+    const visit = async (path: string) => {
+      await page.goto(path);
+      await expectNoSeriousViolations(page, path);
+    };
+
+    await visit("/products?q=mug");
+    const demoProduct = await page.getByRole("list", { name: "Products" }).getByRole("link").first().getAttribute("href");
+    expect(demoProduct).toMatch(/^\/products\/\d+$/);
+
+    await page.goto(demoProduct!);
+    const store = await page.getByTestId("store-link").first().getAttribute("href");
+    expect(store).toMatch(/^\/stores\//);
+    await visit(store!);
+
+    await page.goto(demoProduct!);
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await expect(page.getByRole("button", { name: /Added/ })).toBeVisible();
+    await visit("/cart");
+    await page.getByRole("button", { name: "Check out" }).click();
+    await expect(page).toHaveURL(/\/orders\/\d+\/pay$/);
+    await expectNoSeriousViolations(page, "the test-mode pay page");
+    await page.getByRole("button", { name: "Pay (test)" }).click();
+    await expect(page).toHaveURL(/\/orders\/\d+$/);
+    await expectNoSeriousViolations(page, "an order page");
+
+    for (const path of ["/orders", "/account/sales", "/account/store", `${ownProduct}/edit`]) await visit(path);
   });
 }
 
