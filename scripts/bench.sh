@@ -9,6 +9,8 @@
 #   BENCH_ROUNDS (5), BENCH_WARMUP (2s), BENCH_DURATION (8s), BENCH_PROFILE (5s, 0 = off).
 #   BENCH_PRODUCTS (1000; 100000 for search at scale), BENCH_SELLERS (one per 50 products),
 #   BENCH_SEARCH=1: also the search scenarios g-j (GET /products?q=...).
+#   BENCH_ONLY=c,f: only these scenarios (and plaintext a, the ratios' base); BENCH_IMAGES=0 skips the image benchmark;
+#   BENCH_OUT: where the report goes (bench/results/latest.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
@@ -104,9 +106,10 @@ echo "bench: PostgreSQL pid $pg_pid on :$pg_port, Redis pid $redis_pid on :$redi
   -sut-cpu "$sut_cpu" -client-cpu "$client_cpu" -gomaxprocs "$gomaxprocs" \
   -cpus "$cpus" -rounds "${BENCH_ROUNDS:-5}" -warmup "${BENCH_WARMUP:-2s}" -duration "${BENCH_DURATION:-8s}" \
   -profile "${BENCH_PROFILE:-5s}" \
-  -products "${BENCH_PRODUCTS:-1000}" -sellers "${BENCH_SELLERS:-0}" -search="$([ "${BENCH_SEARCH:-0}" = 1 ] && echo true || echo false)" \
-  -work "$work" -out bench/results/latest.md
+  -only "${BENCH_ONLY:-}" -products "${BENCH_PRODUCTS:-1000}" -sellers "${BENCH_SELLERS:-0}" -search="$([ "${BENCH_SEARCH:-0}" = 1 ] && echo true || echo false)" \
+  -work "$work" -out "${BENCH_OUT:-bench/results/latest.md}"
 
+[ "${BENCH_IMAGES:-1}" = 0 ] && exit 0
 # The image pipeline is CPU- and memory-bound, not HTTP-bound: a Go benchmark
 # measures one 12-megapixel JPEG upload (issue 10) on the app's CPU and core count.
 echo "bench: image processing, one 12-megapixel JPEG upload (BenchmarkProcess12MP)"
@@ -125,4 +128,4 @@ go test -c -o "$work/services.test" ./services
   echo '```'
   grep -E '^Benchmark' "$work/images.txt"
   echo '```'
-} >> bench/results/latest.md
+} >> "${BENCH_OUT:-bench/results/latest.md}"

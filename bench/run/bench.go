@@ -53,6 +53,26 @@ func scenarios(search bool) []scenario {
 	return list
 }
 
+// onlyScenarios keeps the scenarios whose keys are in the comma-separated
+// list, and plaintext (a), which every ratio is taken against. An empty list
+// keeps them all.
+func onlyScenarios(list []scenario, only string) []scenario {
+	if strings.TrimSpace(only) == "" {
+		return list
+	}
+	keep := map[string]bool{"a": true}
+	for _, k := range strings.Split(only, ",") {
+		keep[strings.TrimSpace(k)] = true
+	}
+	var out []scenario
+	for _, sc := range list {
+		if keep[sc.key] {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
 // searchScenarios measure GET /products?q=... (issue 11) as guests: the query
 // everybody types (the results cache serves it), 1,000 distinct queries in
 // random order (mostly not cached, if the cache holds fewer), typos, and a word

@@ -24,6 +24,7 @@ import (
 
 type options struct {
 	app, databaseURL, redisURL, redisPrefix, out, work string
+	only                                               string // scenario keys to keep (-only)
 	pgPID, redisPID                                    int
 	sutCPU, clientCPU                                  int // -1: not pinned
 	gomaxprocs, rounds, cpus                           int
@@ -52,6 +53,7 @@ func main() {
 	flag.IntVar(&o.products, "products", 1000, "products in the catalogue (100000 for the search at scale)")
 	flag.IntVar(&o.sellers, "sellers", 0, "sellers they come from (0: one per 50 products)")
 	flag.BoolVar(&o.search, "search", false, "also measure the search scenarios g-j (GET /products?q=...)")
+	flag.StringVar(&o.only, "only", "", "comma-separated scenario keys to measure (plaintext a is always kept: the ratios need it); empty: all")
 	flag.StringVar(&o.out, "out", "bench/results/latest.md", "where the Markdown report goes")
 	flag.StringVar(&o.work, "work", os.TempDir(), "scratch directory")
 	flag.Parse()
@@ -118,7 +120,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 
-	list := scenarios(o.search)
+	list := onlyScenarios(scenarios(o.search), o.only)
 	for i := range list {
 		list[i].path = strings.ReplaceAll(list[i].path, "{gallery}", strconv.FormatInt(cat.MinProductID, 10))
 	}
