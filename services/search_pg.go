@@ -108,7 +108,7 @@ func pgTSQuery(t models.SearchTerms) (tsq sqlQuery, lookups bool) {
 // (queryPreparedPG): the query's few shapes (number of words, filters) are
 // each parsed and planned once per connection.
 func queryPrepared(ctx context.Context, db *bun.DB, s sqlQuery) ([]searchRow, error) {
-	var out []searchRow
+	out := make([]searchRow, 0, models.ProductsPerPage+1)
 	err := queryPreparedPG(ctx, db, s, func(rows pgx.Rows) error {
 		var r searchRow
 		// In searchColumns' order.
