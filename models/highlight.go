@@ -26,7 +26,9 @@ type Highlighter struct {
 }
 
 // Highlighter prepares Highlight for many names.
-func (t SearchTerms) Highlighter() Highlighter { return Highlighter{highlightTermsOf(t.PositiveWords())} }
+func (t SearchTerms) Highlighter() Highlighter {
+	return Highlighter{highlightTermsOf(t.PositiveWords())}
+}
 
 // Highlight is SearchTerms.Highlight.
 func (h Highlighter) Highlight(name string) []TextSegment {
