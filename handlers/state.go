@@ -24,6 +24,10 @@ type requestState struct {
 	user *models.User
 	// cartCount counts the visitor's cart for the nav (cartBadge); nil: 0.
 	cartCount func() int
+	// unconfirmedCartAdd: a plain form (a cached product card, which holds no
+	// token) posted to the cart by a visitor with a session, without a token:
+	// the add handler changes nothing and asks for a confirmation with one.
+	unconfirmedCartAdd bool
 }
 
 type stateKey struct{}
