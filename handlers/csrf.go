@@ -31,8 +31,8 @@ const (
 	// served, which holds no token) needs a browser's same-origin request:
 	// Sec-Fetch-Site or Origin present and ours. The handler then starts the
 	// guest's session. A visitor with a session who sends no token at all
-	// from a plain form (a cached product card) changes nothing: the handler
-	// asks them to confirm with a form that carries the token.
+	// from a product card's plain form (cached, so without one) changes
+	// nothing: the handler asks them to confirm with a form that carries it.
 	firstCartAdd
 )
 
@@ -68,7 +68,7 @@ func (w *web) verifyCSRF(rule csrfRule) fiber.Handler {
 				}
 				return c.Next()
 			}
-			if sent == "" && !isHTMX(c) {
+			if sent == "" && !isHTMX(c) && c.FormValue("from") == "card" {
 				st.unconfirmedCartAdd = true
 				return c.Next()
 			}
