@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -14,7 +15,7 @@ import (
 
 // cartStore is what the cart pages ask of services.Carts.
 type cartStore interface {
-	AddItem(ctx context.Context, owner models.CartOwner, productID int64, qty int) error
+	Add(ctx context.Context, owner models.CartOwner, productID int64, qty int) (int, error)
 	SetQuantity(ctx context.Context, owner models.CartOwner, productID int64, qty int) error
 	RemoveItem(ctx context.Context, owner models.CartOwner, productID int64) error
 	ItemCount(ctx context.Context, owner models.CartOwner) (int, error)
@@ -67,11 +68,16 @@ func (h *cartHandlers) add(c *fiber.Ctx) error {
 		return models.Invalid(map[string]string{"product_id": "Choose a product to add."})
 	}
 	box := views.BuyBox{ProductID: productID, OnSale: true, Quantity: c.FormValue("quantity")}
+	st := state(c)
+	if st.unconfirmedCartAdd {
+		// No token (verifyCSRF): nothing changes until the visitor confirms.
+		return render(c, fiber.StatusOK, views.AddToCartPage(h.page(c, "Add to cart"), box))
+	}
+	fromCard := c.FormValue("from") == "card"
 	qty, ok := cartQuantity(box.Quantity, 1)
 	if !ok {
 		return h.refuseAdd(c, box, services.ErrCartQuantity)
 	}
-	st := state(c)
 	if st.session == nil {
 		client := services.ClientInfo{UserAgent: c.Get(fiber.HeaderUserAgent), IP: clientIP(c)}
 		sess, err := h.sessions.StartGuest(c.UserContext(), client)
@@ -82,16 +88,56 @@ func (h *cartHandlers) add(c *fiber.Ctx) error {
 		h.setSessionCookie(c, sess.ID)
 	}
 	owner, _ := cartOwnerOf(st.session)
-	if err := h.carts.AddItem(c.UserContext(), owner, productID, qty); err != nil {
+	count, err := h.carts.Add(c.UserContext(), owner, productID, qty)
+	if err != nil {
+		if fromCard && isHTMX(c) {
+			return h.refuseCardAdd(c, productID, err)
+		}
 		return h.refuseAdd(c, box, err)
 	}
 	if !isHTMX(c) {
 		h.setFlash(c, "added_to_cart")
-		return c.Redirect(paths.Product(productID), fiber.StatusSeeOther)
+		return c.Redirect(addedRedirect(c, productID, fromCard), fiber.StatusSeeOther)
+	}
+	// The nav's count is the one the add returned: no second query.
+	st.cartCount = func() int { return count }
+	if fromCard {
+		return render(c, fiber.StatusOK, templJoin(views.CardAdd(productID, true, ""), views.CartCountOOB(count)))
 	}
 	box.Added, box.Quantity = true, ""
-	p := h.page(c, "") // counts the cart as it is now, for the nav
+	p := h.page(c, "")
 	return render(c, fiber.StatusOK, templJoin(views.AddToCart(p.CSRFToken, box), views.CartCountOOB(p.CartCount)))
+}
+
+// addedRedirect is where a plain add goes back to: the list the card was on
+// (the Referer, when it is one of our own pages), else the product.
+func addedRedirect(c *fiber.Ctx, productID int64, fromCard bool) string {
+	if fromCard {
+		if u, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && u.Host == c.Hostname() {
+			if back, ok := models.SafeLocalPath(u.RequestURI()); ok {
+				return back
+			}
+		}
+	}
+	return paths.Product(productID)
+}
+
+// refuseCardAdd answers a card's refused htmx add in place: the card's form
+// with the reason, and the status refuseAdd would give.
+func (h *cartHandlers) refuseCardAdd(c *fiber.Ctx, productID int64, err error) error {
+	status := fiber.StatusUnprocessableEntity
+	switch models.ErrorCode(err) {
+	case models.EINVALID:
+	case models.ECONFLICT:
+		status = fiber.StatusConflict
+	default:
+		return err
+	}
+	msg := models.ErrorMessage(err)
+	if m := models.FieldErrors(err)["quantity"]; m != "" {
+		msg = m
+	}
+	return render(c, status, views.CardAdd(productID, false, msg))
 }
 
 // refuseAdd answers an add the cart refused: the buy box again with the reason

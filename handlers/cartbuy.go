@@ -16,9 +16,10 @@ type productBuy struct {
 	seller int64
 }
 
-// buyOf is the buy box of a product as it is now. Stock changes do not change
-// the catalogue version, so a cached "in stock" can be a minute old at most
-// (maxFragmentAge); adding then says "Sold out." (409).
+// buyOf is the buy box of a product as it is now. A reservation that takes the
+// last unit, and a release that brings one back, change the catalogue version
+// (services/stock.go), so a cached page shows "Sold out" (or buyable again) on
+// the next request; a lower stock that is not 0 needs no new page.
 func buyOf(p *models.Product) *productBuy {
 	onSale := p.DeletedAt.IsZero() && (p.Status == "" || p.Status == models.ProductPublished)
 	return &productBuy{box: views.BuyBox{ProductID: p.ID, OnSale: onSale, SoldOut: p.SoldOut()}, seller: p.SellerID}

@@ -176,3 +176,31 @@ func TestCheckoutLastItemConcurrently(t *testing.T) {
 		t.Fatalf("%d checkouts won, stock %d; want 1 and 0 (codes %v)", won, stock, codes)
 	}
 }
+
+// Stock changes show at once on the cached product page: the reservation that
+// takes the last unit makes it "Sold out" on the next request (a new catalogue
+// version), and cancelling the order makes it buyable again.
+func TestSoldOutShowsAtOnce(t *testing.T) {
+	s := newShop(t)
+	_, mug := s.seller("Mug", 1250, 2)
+	page := "/products/" + strconv.FormatInt(mug, 10)
+	viewer := s.client()
+	buyable := func() bool {
+		doc := viewer.get(page).doc(t)
+		return doc.Find(`[data-testid="add-to-cart"]`).Length() == 1 && doc.Find(`[data-testid="sold-out"]`).Length() == 0
+	}
+	if !buyable() { // and now cached
+		t.Fatal("the product is not buyable before the sale")
+	}
+	b, _ := s.signedIn()
+	expectStatus(t, b.post("/cart/items", addForm(mug, "2")), http.StatusSeeOther)
+	id := checkoutToPay(t, b)
+	if buyable() {
+		t.Fatal("the product page still offers the product after its last unit was reserved")
+	}
+	b.get("/orders/" + id + "/pay")
+	expectRedirect(t, b.post("/orders/"+id+"/pay", url.Values{"action": {"cancel"}}), http.StatusSeeOther, "/orders/"+id)
+	if !buyable() {
+		t.Fatal("the product is not buyable again after the order was cancelled")
+	}
+}

@@ -30,7 +30,9 @@ const (
 	// without one (a guest's first add, from a page the shared cache may have
 	// served, which holds no token) needs a browser's same-origin request:
 	// Sec-Fetch-Site or Origin present and ours. The handler then starts the
-	// guest's session.
+	// guest's session. A visitor with a session who sends no token at all
+	// from a product card's plain form (cached, so without one) changes
+	// nothing: the handler asks them to confirm with a form that carries it.
 	firstCartAdd
 )
 
@@ -64,6 +66,10 @@ func (w *web) verifyCSRF(rule csrfRule) fiber.Handler {
 				if c.Get("Sec-Fetch-Site") == "" && c.Get(fiber.HeaderOrigin) == "" {
 					return w.refuseCSRF(c, "no_origin", "This request could not be checked. Please reload the page and try again.")
 				}
+				return c.Next()
+			}
+			if sent == "" && !isHTMX(c) && c.FormValue("from") == "card" {
+				st.unconfirmedCartAdd = true
 				return c.Next()
 			}
 		}

@@ -159,22 +159,45 @@ func loadBuyableProduct(ctx context.Context, db bun.IDB, id int64) (*buyableProd
 // ("Sold out." / "Only N left.", ECONFLICT) and an unknown product (ENOTFOUND).
 // A guest's cart is made on its first item.
 func (c *Carts) AddItem(ctx context.Context, owner models.CartOwner, productID int64, qty int) error {
+	_, err := c.Add(ctx, owner, productID, qty)
+	return err
+}
+
+// Add is AddItem that also returns the number of items in the cart after the
+// add (the nav's count), read in the same statement or transaction.
+func (c *Carts) Add(ctx context.Context, owner models.CartOwner, productID int64, qty int) (int, error) {
 	if err := checkQuantity(qty); err != nil {
-		return err
+		return 0, err
 	}
 	if _, _, err := ownerCondition(owner); err != nil {
-		return err
+		return 0, err
 	}
+	if db := c.preparedDB(); db != nil {
+		o, err := addItemPG(ctx, db, owner, productID, qty, c.now())
+		if err != nil {
+			return 0, dbError("carts: add item", err)
+		}
+		if !o.found {
+			return 0, errProductNotFound
+		}
+		p := &buyableProduct{ID: productID, SellerID: o.sellerID, Stock: o.stock, OnSale: o.onSale}
+		if err := p.refusal(owner, o.have, qty); err != nil {
+			return 0, err
+		}
+		if o.line != nil {
+			return o.others + *o.line, nil
+		}
+		// Buyable, yet not written: the owner has no cart yet (a first add),
+		// or the stock changed between the statement's reads.
+	}
+	var count int
 	err := InTx(ctx, c.db, func(ctx context.Context, tx bun.Tx) error {
 		p, err := loadBuyableProduct(ctx, tx, productID)
 		if err != nil {
 			return err
 		}
-		switch {
-		case owner.UserID != 0 && p.SellerID == owner.UserID:
-			return ErrOwnProduct
-		case !p.OnSale:
-			return ErrNotOnSale
+		if err := p.refusal(owner, 0, 1); err != nil {
+			return err
 		}
 		cartID, err := c.ensureCart(ctx, tx, owner)
 		if err != nil {
@@ -185,23 +208,44 @@ func (c *Carts) AddItem(ctx context.Context, owner models.CartOwner, productID i
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if want := min(have+qty, models.CartMaxQuantity); p.Stock != nil && int64(want) > *p.Stock {
-			return stockConflict(*p.Stock)
+		if err := p.refusal(owner, have, qty); err != nil {
+			return err
 		}
 		// The price the buyer saw is now the current one.
 		_, err = tx.NewRaw(`INSERT INTO cart_items (cart_id, product_id, quantity, added_price_cents, added_at)
 			VALUES (?, ?, ?, ?, ?) `+addQuantitiesSQL()+`, added_price_cents = excluded.added_price_cents`,
 			cartID, productID, qty, p.PriceCents, c.now()).Exec(ctx)
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.NewRaw("SELECT COALESCE(SUM(quantity), 0) FROM cart_items WHERE cart_id = ?", cartID).Scan(ctx, &count)
 	})
-	return dbError("carts: add item", err)
+	return count, dbError("carts: add item", err)
 }
+
+// refusal says why the owner cannot add qty of the product to a line holding
+// have, or nil: the seller's own product, not on sale, or too few left.
+func (p *buyableProduct) refusal(owner models.CartOwner, have, qty int) error {
+	switch {
+	case owner.UserID != 0 && p.SellerID == owner.UserID:
+		return ErrOwnProduct
+	case !p.OnSale:
+		return ErrNotOnSale
+	}
+	if want := min(have+qty, models.CartMaxQuantity); p.Stock != nil && int64(want) > *p.Stock {
+		return stockConflict(*p.Stock)
+	}
+	return nil
+}
+
+// maxQuantitySQL is the 99 cap as an SQL literal.
+func maxQuantitySQL() string { return strconv.Itoa(models.CartMaxQuantity) }
 
 // addQuantitiesSQL ends an INSERT INTO cart_items: a product already in the
 // cart gets the quantities added, capped at 99 in the statement itself, so the
 // cap holds whatever another request added meanwhile.
 func addQuantitiesSQL() string {
-	max := strconv.Itoa(models.CartMaxQuantity)
+	max := maxQuantitySQL()
 	return `ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = CASE WHEN cart_items.quantity + excluded.quantity > ` +
 		max + ` THEN ` + max + ` ELSE cart_items.quantity + excluded.quantity END`
 }
@@ -315,18 +359,29 @@ type cartRow struct {
 	Cover           models.Image `bun:"embed:cover_"`
 }
 
-// loadCartRows returns the owner's cart lines in the order they were added.
+// loadCartRows returns the owner's cart lines in the order they were added
+// (one query).
 func loadCartRows(ctx context.Context, db bun.IDB, owner models.CartOwner) ([]cartRow, error) {
 	cond, arg, err := ownerCondition(owner)
 	if err != nil {
 		return nil, err
 	}
+	q := cartRowsQuery(cond, arg)
 	var rows []cartRow
-	err = db.NewRaw(`SELECT ci.product_id, ci.quantity, ci.added_price_cents, ci.added_at,
-			p.name, p.price_cents, p.stock, p.seller_id, `+productFactsSQL("p")+`
-		FROM cart_items ci JOIN carts c ON c.id = ci.cart_id JOIN products p ON p.id = ci.product_id
-		WHERE `+cond+` ORDER BY ci.added_at, ci.product_id`, arg).Scan(ctx, &rows)
+	err = db.NewRaw(q.sql, q.args...).Scan(ctx, &rows)
 	return rows, err
+}
+
+// cartRows is loadCartRows, prepared on PostgreSQL outside a transaction.
+func (c *Carts) cartRows(ctx context.Context, owner models.CartOwner) ([]cartRow, error) {
+	if db := c.preparedDB(); db != nil {
+		cond, arg, err := ownerCondition(owner)
+		if err != nil {
+			return nil, err
+		}
+		return cartRowsPG(ctx, db, cartRowsQuery(cond, arg))
+	}
+	return loadCartRows(ctx, c.db, owner)
 }
 
 // line is the row as the cart shows it, for the owner (their own products
@@ -354,7 +409,7 @@ func (r cartRow) line(owner models.CartOwner) models.CartLine {
 // can no longer be bought marked so and left out of the subtotal. A guest with
 // no cart yet has an empty one.
 func (c *Carts) Cart(ctx context.Context, owner models.CartOwner) (*models.Cart, error) {
-	rows, err := loadCartRows(ctx, c.db, owner)
+	rows, err := c.cartRows(ctx, owner)
 	if err != nil {
 		return nil, dbError("carts: load cart", err)
 	}

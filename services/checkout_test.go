@@ -190,3 +190,34 @@ func TestCheckoutNeverOversells(t *testing.T) {
 		})
 	}
 }
+
+// The catalogue version moves when a checkout takes a product's last unit (its
+// cached pages must say "Sold out" at once), not when it leaves some or buys an
+// unlimited product (that would empty the page cache on every sale).
+func TestCheckoutSellOutBumpsCatalogVersion(t *testing.T) {
+	for name, d := range services.DatabasesWithURLs(t) {
+		t.Run(name, func(t *testing.T) {
+			s := newBuyingShop(t, d, nil, services.CheckoutConfig{Currency: "EUR", Hold: 20 * time.Minute})
+			seller, buyer := s.user("seller"), s.user("buyer")
+			mug := s.product(seller, "Mug", 1200, 3)
+			lamp := s.product(seller, "Lamp", 5000, -1)
+			version := func() int { return s.count("SELECT version FROM catalog_version WHERE id = 1") }
+			s.add(buyer, mug, 2)
+			s.add(buyer, lamp, 1)
+			v0 := version()
+			if _, err := s.checkout.Checkout(s.ctx, buyer); err != nil {
+				t.Fatal(err)
+			}
+			if v := version(); v != v0 {
+				t.Fatalf("version %d -> %d after a sale that left stock", v0, v)
+			}
+			s.add(buyer, mug, 1)
+			if _, err := s.checkout.Checkout(s.ctx, buyer); err != nil {
+				t.Fatal(err)
+			}
+			if v := version(); v == v0 {
+				t.Fatal("the version did not move when the last unit was reserved")
+			}
+		})
+	}
+}

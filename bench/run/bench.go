@@ -29,6 +29,7 @@ type scenario struct {
 	queries     string // for bench/search.lua: the list of searches (writeSearchQueries)
 	withSession bool
 	login       bool
+	webhook     bool // bench/webhook.lua: fresh signed events per run (webhookEvents)
 }
 
 // scenarios are the table's lines; the search scenarios (g-j) only with -search.
@@ -46,6 +47,9 @@ func scenarios(search bool) []scenario {
 		// l) and adding to the cart, both signed in.
 		{key: "m", name: "cart page, signed in", conns: 32, path: "/cart", withSession: true},
 		{key: "n", name: "POST /cart/items, signed in", conns: 32, path: "/", script: "bench/addtocart.lua"},
+		// Stripe's events (issue 12): each one new and freshly signed, for an
+		// order the shop does not have (recorded, looked up, answered 200).
+		{key: "o", name: "POST /webhooks/stripe (events/s)", conns: 32, path: "/", script: "bench/webhook.lua", webhook: true},
 	}
 	if search {
 		list = append(list, searchScenarios()...)
@@ -130,6 +134,7 @@ type bench struct {
 	redisKeyGrowth int64                    // keys written during guest scenarios
 	profilesTop    map[string]string
 	loginPoolSize  int
+	webhookSeq     int // events written so far: each id is used once
 }
 
 func (b *bench) threads() int {
@@ -190,6 +195,15 @@ func (b *bench) runOnce(ctx context.Context, sc scenario, d time.Duration, measu
 		}
 		env = append(env, "BENCH_LOGIN_POOL="+pool, "BENCH_THREADS="+strconv.Itoa(b.threads()))
 	}
+	events := 0
+	if sc.webhook {
+		file, n, err := b.webhookEvents(d)
+		if err != nil {
+			return measurement{}, err
+		}
+		events = n
+		env = append(env, "BENCH_WEBHOOK_EVENTS="+file, "BENCH_THREADS="+strconv.Itoa(b.threads()))
+	}
 	args = append(args, b.base+sc.path)
 
 	var keysBefore int64
@@ -217,6 +231,10 @@ func (b *bench) runOnce(ctx context.Context, sc scenario, d time.Duration, measu
 	}
 	if res.socketErrs != 0 || res.non2xx != 0 {
 		log.Printf("%s. %s had errors; wrk said:\n%s", sc.key, sc.name, res.output)
+	}
+	if sc.webhook && res.requests > int64(events) {
+		log.Printf("%s. %s sent %d requests for %d events: the rest were replays (raise webhookEventsPerSecond)",
+			sc.key, sc.name, res.requests, events)
 	}
 	return measurement{
 		wrk:   res,

@@ -211,6 +211,11 @@ func startApp(o options, port int) (*appProcess, error) {
 		"LOGIN_IP_LIMIT="+loginLimit,
 		"LOGIN_ACCOUNT_LIMIT="+loginLimit,
 		"GOMAXPROCS="+strconv.Itoa(o.gomaxprocs),
+		// Scenario o posts Stripe events; with Stripe, production wants a
+		// PUBLIC_URL that is not localhost (only links and emails use it).
+		"STRIPE_SECRET_KEY="+benchStripeKey,
+		"STRIPE_WEBHOOK_SECRET="+benchStripeSecret,
+		"PUBLIC_URL=http://127.0.0.1:"+strconv.Itoa(port),
 	)
 	out := &tailWriter{max: 4 << 10}
 	// One writer for both streams: exec then copies them in one goroutine.
