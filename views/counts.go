@@ -9,3 +9,11 @@ func productCount(n int) string {
 	}
 	return strconv.Itoa(n) + " products"
 }
+
+// itemCount is "1 item" or "N items".
+func itemCount(n int) string {
+	if n == 1 {
+		return "1 item"
+	}
+	return strconv.Itoa(n) + " items"
+}
