@@ -994,7 +994,7 @@ func SalesPage(p Page, s models.Sales) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				for _, l := range s.Lines {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, "<tr class=\"border-b border-stone-100\" data-testid=\"sale-line\"><td class=\"whitespace-nowrap py-3 pr-3\"><time datetime=\"")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, "<tr class=\"border-b border-stone-100 last:border-b-0\" data-testid=\"sale-line\"><td class=\"whitespace-nowrap py-3 pr-3\"><time datetime=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
