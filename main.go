@@ -126,6 +126,10 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	}
 	defer files.Close()
 
+	images := services.NewImages(0)
+	go images.WarmUp()
+	productImages := services.NewProductImages(db, images, files)
+
 	hasher, err := services.NewPasswordHasher(services.OWASPArgon2)
 	if err != nil {
 		return err
@@ -148,6 +152,9 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 			}},
 			services.HousekeepingTask{Name: "old webhook events", Run: func(ctx context.Context) (int64, error) {
 				return buy.Orders.DeleteOldWebhookEvents(ctx)
+			}},
+			services.HousekeepingTask{Name: "unused pictures", Run: func(ctx context.Context) (int64, error) {
+				return productImages.DeleteUnusedMedia(ctx, services.UnusedMediaGrace)
 			}}),
 	}
 	jobs, err := services.NewJobs(db, services.JobsConfig{DatabaseURL: cfg.DatabaseURL, Log: log, Workers: jobWorkers,
@@ -167,8 +174,6 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 
 	// Pictures: processed at most one per core at a time, stored in the blob
 	// store, linked at /media/{key} or on the S3 server.
-	images := services.NewImages(0)
-	go images.WarmUp()
 	mediaURLs, err := services.NewMediaURLs(services.BlobConfig{URL: cfg.BlobURL, DataDir: cfg.DataDir})
 	if err != nil {
 		return err
@@ -193,7 +198,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 		StripePayments:  buy.Stripe,
 		DemoPayments:    buy.Demo,
 		Stores:          services.NewStores(db),
-		ProductImages:   services.NewProductImages(db, images, files),
+		ProductImages:   productImages,
 		MediaURL:        mediaURLs.URL,
 		SchemaReady:     schemaReady.Load,
 		Draining:        draining.Load,

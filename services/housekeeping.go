@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// Housekeeping removes rows nothing can use any more: expired account links,
-// webhook event ids past any redelivery. main queues it every HousekeepingEvery
+// Housekeeping removes what nothing can use any more: expired account links,
+// webhook event ids past any redelivery, stored pictures no image names. main queues it every HousekeepingEvery
 // (JobsConfig.Periodic); each task deletes by age, so running it twice, or on
 // two instances at once, does no harm.
 type Housekeeping struct{}

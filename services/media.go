@@ -124,27 +124,26 @@ func (m MediaURLs) URL(key string) string {
 }
 
 // writeMedia stores the variants in the bucket, skipping those already there
-// (same key, same bytes), and returns the keys it wrote: only those may be
-// removed again if the operation fails.
-func writeMedia(ctx context.Context, bucket *blob.Bucket, variants []ImageVariant) ([]string, error) {
-	var written []string
+// (same key, same bytes).
+func writeMedia(ctx context.Context, bucket *blob.Bucket, variants []ImageVariant) error {
+	var seen []string
 	for _, v := range variants {
-		if slices.Contains(written, v.Key) {
+		if slices.Contains(seen, v.Key) {
 			continue
 		}
+		seen = append(seen, v.Key)
 		name := mediaObject(v.Key)
 		exists, err := bucket.Exists(ctx, name)
 		if err != nil {
-			return written, unavailable("media: check "+v.Key, err)
+			return unavailable("media: check "+v.Key, err)
 		}
 		if exists {
 			continue
 		}
 		err = bucket.WriteAll(ctx, name, v.Bytes, &blob.WriterOptions{ContentType: v.ContentType, CacheControl: MediaCacheControl})
 		if err != nil {
-			return written, unavailable("media: write "+v.Key, err)
+			return unavailable("media: write "+v.Key, err)
 		}
-		written = append(written, v.Key)
 	}
-	return written, nil
+	return nil
 }

@@ -21,13 +21,10 @@ import (
 // product's seller's: for any other product it is ENOTFOUND, as in products.go.
 //
 // Storage: the variants go to the bucket before the rows are committed (a row
-// never names a missing object); if the transaction then fails, the objects
-// this call wrote are deleted again, best effort. Objects are shared by
-// identical images (content-addressed), so removing an image removes its row
-// only: the objects stay until a garbage collection of unreferenced objects,
-// a later job (not written yet), removes them. The same sharing leaves one race
-// open: two uploads of an identical new picture at once, one of which fails,
-// may remove the objects the other just committed.
+// never names a missing object). Objects are shared by identical images
+// (content-addressed), so neither removing an image nor a failed upload
+// removes objects: another image may name them. The hourly housekeeping job
+// removes the objects no image names (DeleteUnusedMedia, mediagc.go).
 type ProductImages struct {
 	db     *bun.DB
 	images *Images
@@ -76,9 +73,7 @@ func (s *ProductImages) AddImages(ctx context.Context, sellerID, productID int64
 		variants = append(variants, processed[i].Variants...)
 	}
 
-	written, err := writeMedia(ctx, s.bucket, variants)
-	if err != nil {
-		s.forget(ctx, written)
+	if err := writeMedia(ctx, s.bucket, variants); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
@@ -108,8 +103,13 @@ func (s *ProductImages) AddImages(ctx context.Context, sellerID, productID int64
 		return bumpCatalogVersion(ctx, tx)
 	})
 	if err != nil {
-		s.forget(ctx, written)
 		return nil, dbError("images: add", err)
+	}
+	// The rows are committed: an unused-media collection that started before
+	// them may have removed an object they share with a deleted image. Put
+	// back any that went missing (writeMedia skips the ones there).
+	if err := writeMedia(ctx, s.bucket, variants); err != nil {
+		return nil, err
 	}
 	return rows, nil
 }
@@ -278,19 +278,6 @@ func renumberImages(ctx context.Context, tx bun.Tx, productID int64, ids []int64
 	_, err = tx.NewUpdate().Model((*models.ProductImage)(nil)).
 		Set(cases.String(), args...).Where("product_id = ?", productID).Exec(ctx)
 	return dbError("images: renumber", err)
-}
-
-// forget deletes objects this call wrote for rows that were never committed.
-// Best effort: what stays is garbage for the later collection.
-func (s *ProductImages) forget(ctx context.Context, keys []string) {
-	if len(keys) == 0 {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	for _, key := range keys {
-		_ = s.bucket.Delete(ctx, mediaObject(key))
-	}
 }
 
 // oneRow turns an UPDATE or DELETE that matched no row into notFound.

@@ -185,23 +185,49 @@ func testImagesStored(t *testing.T, s *shop, name string) {
 		}
 	})
 
-	t.Run("DatabaseFailureRemovesWhatItWrote", func(t *testing.T) {
+	t.Run("UnusedObjectsAreCollected", func(t *testing.T) {
 		other := s.sell(t, seller, "Unlucky", models.ProductDraft)
-		refuseImageRows(t, s.db)
 		before := objects(t, s.bucket)
+		refuseImageRows(t, s.db)
 		// A new picture and one already stored for another product (shared).
 		_, err := s.images.AddImages(ctx, seller, other.ID, [][]byte{testPNG(40, 30, 70), photo})
 		if err == nil || !strings.Contains(err.Error(), "refused") {
 			t.Fatalf("the insert was meant to fail (after the objects were written): %v", err)
 		}
-		if after := objects(t, s.bucket); !slices.Equal(after, before) {
-			t.Fatalf("objects after a failed insert: %d, before %d (shared ones must stay, new ones go)", len(after), len(before))
+		afterFailure := objects(t, s.bucket)
+		if len(afterFailure) != len(before)+1 {
+			t.Fatalf("objects after a failed insert: %d, before %d (the new picture's one variant stays until collected)", len(afterFailure), len(before))
 		}
-		m, err := s.images.OpenMedia(ctx, added[0].Variants[0].Key)
-		if err != nil {
-			t.Fatalf("the shared object was removed: %v", err)
+		if n, err := s.images.DeleteUnusedMedia(ctx, services.UnusedMediaGrace); err != nil || n != 0 {
+			t.Fatalf("within the grace period: removed %d, %v", n, err)
 		}
-		m.Body.Close()
+		if n, err := s.images.DeleteUnusedMedia(ctx, 0); err != nil || n != 1 {
+			t.Fatalf("after it: removed %d, %v; want the failed upload's one object", n, err)
+		}
+		if now := objects(t, s.bucket); !slices.Equal(now, before) {
+			t.Fatalf("objects after the collection: %v, want %v", now, before)
+		}
+
+		// A removed image's objects go, unless another image shares them.
+		st := s.state(t, p.ID)
+		last := st.Images[len(st.Images)-1]
+		if err := s.images.DeleteImage(ctx, seller, p.ID, last.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.images.DeleteUnusedMedia(ctx, 0); err != nil || n != int64(len(last.Variants)) {
+			t.Fatalf("after deleting an image: removed %d, %v; want its %d variants", n, err, len(last.Variants))
+		}
+		_, err = s.images.OpenMedia(ctx, last.Variants[0].Key)
+		wantCode(t, "a collected variant", err, models.ENOTFOUND)
+		for _, img := range s.state(t, p.ID).Images {
+			for _, v := range img.Variants {
+				m, err := s.images.OpenMedia(ctx, v.Key)
+				if err != nil {
+					t.Fatalf("variant %s of a live image was collected: %v", v.Key, err)
+				}
+				m.Body.Close()
+			}
+		}
 	})
 }
 
