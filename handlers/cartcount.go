@@ -15,9 +15,11 @@ type cartCounter interface {
 	ItemCount(ctx context.Context, owner models.CartOwner) (int, error)
 }
 
-// cartBadge gives the layout the number of items in the visitor's cart. It is
-// counted only when a page is rendered (page), and only for a visitor with a
-// session: browsing guests cost no query.
+// cartBadge gives the layout the number of items in the visitor's cart. A
+// signed-in user's count comes with the session middleware's per-request check
+// of the account (one batched query for both, read after the request began, so
+// a change made in another browser shows at the next page); a guest cart's is
+// counted only when a page is rendered (page). Browsing guests cost no query.
 type cartBadge struct {
 	log   *slog.Logger
 	carts cartCounter
@@ -29,6 +31,14 @@ func (b *cartBadge) attach(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	st := state(c)
+	// Only a GET or HEAD takes the count read before the handler ran: no page
+	// read changes a cart, while a POST (add to cart, checkout) counts it as it
+	// is after its change, when the page is rendered.
+	if st.userCartKnown && st.session.SignedIn() && (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) {
+		n := st.userCartItems
+		st.cartCount = func() int { return n }
+		return c.Next()
+	}
 	st.cartCount = func() int {
 		owner, ok := cartOwnerOf(st.session)
 		if !ok {

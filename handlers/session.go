@@ -16,9 +16,11 @@ type sessionKeeper interface {
 	DestroyAllForUser(ctx context.Context, userID int64, exceptID string) (int, error)
 }
 
-// userChecker is what the session middleware asks of services.Accounts.
+// userChecker is what the session middleware asks of services.Accounts: with
+// one batched query, whether the user still exists and what their cart holds
+// (the nav's count, so that a page costs no second query for it).
 type userChecker interface {
-	UserExists(ctx context.Context, id int64) (bool, error)
+	SignedInUser(ctx context.Context, id int64) (services.SignedInUser, error)
 }
 
 // sessionMiddleware attaches the visitor's session to the request, and signs
@@ -61,13 +63,15 @@ func (m *sessionMiddleware) liveSession(c *fiber.Ctx, id string) (*services.Sess
 		return nil, err
 	}
 	if sess.SignedIn() { // a guest's cart session has no account to check
-		exists, err := m.users.UserExists(ctx, sess.UserID)
+		user, err := m.users.SignedInUser(ctx, sess.UserID)
 		if err != nil {
 			return nil, err
 		}
-		if !exists {
+		if !user.Exists {
 			return nil, m.endSessionsOfGoneUser(c, sess)
 		}
+		st := state(c)
+		st.userCartItems, st.userCartKnown = user.CartItems, true
 	}
 	alive, err := m.sessions.Touch(ctx, sess)
 	if err != nil || !alive {

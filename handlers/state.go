@@ -24,6 +24,10 @@ type requestState struct {
 	user *models.User
 	// cartCount counts the visitor's cart for the nav (cartBadge); nil: 0.
 	cartCount func() int
+	// userCartItems is the signed-in user's cart count, read by the session
+	// middleware with its check that the user exists (userCartKnown: it was).
+	userCartItems int
+	userCartKnown bool
 }
 
 type stateKey struct{}

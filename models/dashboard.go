@@ -29,10 +29,11 @@ type DashboardProduct struct {
 	// Cover is the first image (zero when there is none): Cover.Thumbnail()
 	// is the small variant for the row.
 	Cover Image `bun:"embed:cover_"`
+	// Sold and RevenueCents sum the product's paid order lines of all time
+	// (pending, cancelled and flagged orders do not count).
+	Sold         int64 `bun:"sold"`
+	RevenueCents int64 `bun:"revenue_cents"`
 }
-
-// Price formats the price for display, in dollars.
-func (p DashboardProduct) Price() string { return "$" + FormatPrice(p.PriceCents) }
 
 // IsDraft reports whether only the seller can see the product.
 func (p DashboardProduct) IsDraft() bool { return p.Status == ProductDraft }

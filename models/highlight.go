@@ -17,8 +17,22 @@ type TextSegment struct {
 // in "Headphones"). Excluded words are never marked. The segments' texts
 // joined are name, unchanged: views show each one escaped, so highlighting
 // cannot let markup through, and no HTML is built here.
-func (t SearchTerms) Highlight(name string) []TextSegment {
-	terms := t.PositiveWords()
+func (t SearchTerms) Highlight(name string) []TextSegment { return t.Highlighter().Highlight(name) }
+
+// Highlighter highlights names for one search: its words' trigrams are made
+// once for a page of names.
+type Highlighter struct {
+	terms []highlightTerm
+}
+
+// Highlighter prepares Highlight for many names.
+func (t SearchTerms) Highlighter() Highlighter {
+	return Highlighter{highlightTermsOf(t.PositiveWords())}
+}
+
+// Highlight is SearchTerms.Highlight.
+func (h Highlighter) Highlight(name string) []TextSegment {
+	terms := h.terms
 	if len(terms) == 0 {
 		return []TextSegment{{Text: name}}
 	}
@@ -53,10 +67,27 @@ func (t SearchTerms) Highlight(name string) []TextSegment {
 	return segments
 }
 
-func matchesAnyTerm(word string, terms []string) bool {
+// highlightTerm is a searched word and, when long enough for typo tolerance,
+// its trigrams, made once per name rather than once per word of it.
+type highlightTerm struct {
+	word  string
+	fuzzy fuzzyWord // nil: prefix only
+}
+
+func highlightTermsOf(words []string) []highlightTerm {
+	terms := make([]highlightTerm, len(words))
+	for i, w := range words {
+		terms[i].word = w
+		if utf8.RuneCountInString(w) >= fuzzyMinLength {
+			terms[i].fuzzy = newFuzzyWord(w)
+		}
+	}
+	return terms
+}
+
+func matchesAnyTerm(word string, terms []highlightTerm) bool {
 	for _, term := range terms {
-		if strings.HasPrefix(word, term) ||
-			(utf8.RuneCountInString(term) >= fuzzyMinLength && FuzzyMatch(term, word)) {
+		if strings.HasPrefix(word, term.word) || term.fuzzy.matches(word) {
 			return true
 		}
 	}

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-300000x}
 # -parallel 2: the machine has two cores, and CI runs nothing else meanwhile.
 for entry in models:FuzzParsePrice models:FuzzEmail models:FuzzSafeLocalPath models:FuzzProductInput \
-  models:FuzzSearchInput services:FuzzInspectImage services:FuzzExifOrientation; do
+  models:FuzzSearchInput models:FuzzWordSimilarity services:FuzzInspectImage services:FuzzExifOrientation; do
   pkg=${entry%%:*} target=${entry#*:}
   echo "fuzz: $target ($pkg) for $fuzztime"
   go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" -parallel=2 "./$pkg"

@@ -47,14 +47,14 @@ type Accounts struct {
 	hasher *PasswordHasher
 	// existing answers UserExists for every signed-in request, batched, always
 	// on the database itself (never inside a caller's transaction).
-	existing *batchedLookups[int64, bool]
+	existing *batchedLookups[int64, SignedInUser]
 	now      func() time.Time
 }
 
 // NewAccounts returns the account service.
 func NewAccounts(db *bun.DB, hasher *PasswordHasher) *Accounts {
 	a := &Accounts{db: db, hasher: hasher, now: time.Now}
-	a.existing = &batchedLookups[int64, bool]{fetch: a.usersExist}
+	a.existing = &batchedLookups[int64, SignedInUser]{fetch: a.signedInUsers}
 	return a
 }
 

@@ -14,9 +14,17 @@ import (
 // row) and their store (joined as on a card). The counts come from the rows
 // themselves; only a seller with more than the list holds needs a second
 // query for them (window functions cost as much as the rest of the query).
+//
+// Sales are the seller's paid order lines of all time, summed per product in
+// one pass over order_lines_seller_idx (the seller's lines only: another
+// seller's sales can never be joined to a row).
 const sellerDashboardSQL = "SELECT p.id, p.name, p.status, p.price_cents, p.created_at, " +
-	"p.cover_alt, p.cover_width, p.cover_height, p.cover_variants, " + productCardColumns +
+	"p.cover_alt, p.cover_width, p.cover_height, p.cover_variants, " +
+	"COALESCE(s.sold, 0) AS sold, COALESCE(s.revenue_cents, 0) AS revenue_cents, " + productCardColumns +
 	" FROM products AS p " + productCardJoins +
+	" LEFT JOIN (SELECT ol.product_id, SUM(ol.quantity) AS sold, CAST(SUM(ol.quantity * ol.unit_price_cents) AS BIGINT) AS revenue_cents" +
+	" FROM order_lines AS ol JOIN orders AS o ON o.id = ol.order_id" +
+	" WHERE ol.seller_id = ? AND o.status = 'paid' GROUP BY ol.product_id) AS s ON s.product_id = p.id" +
 	" WHERE p.seller_id = ? AND " + liveProducts +
 	" ORDER BY p.created_at DESC, p.id DESC LIMIT ?"
 
@@ -34,7 +42,7 @@ type dashboardRow struct {
 // seller has no products (or for the counts, beyond the list's limit).
 func (c *Catalog) SellerDashboard(ctx context.Context, sellerID int64) (models.Dashboard, error) {
 	var d models.Dashboard
-	q := sqlOf(sellerDashboardSQL, sellerID, models.DashboardMaxProducts)
+	q := sqlOf(sellerDashboardSQL, sellerID, sellerID, models.DashboardMaxProducts)
 	var err error
 	if db, pooled := c.db.(*bun.DB); pooled && DialectName(db) == "pg" {
 		err = c.dashboardPG(ctx, db, q, &d)
@@ -87,7 +95,7 @@ func (c *Catalog) dashboardPG(ctx context.Context, db *bun.DB, q sqlQuery, d *mo
 			storeName, storeSlug = nil, nil // pgx skips the column
 		}
 		err := r.Scan(&p.ID, &p.Name, &p.Status, &p.PriceCents, &p.CreatedAt,
-			&p.Cover.Alt, &p.Cover.Width, &p.Cover.Height, &variants, storeName, storeSlug)
+			&p.Cover.Alt, &p.Cover.Width, &p.Cover.Height, &variants, &p.Sold, &p.RevenueCents, storeName, storeSlug)
 		if err == nil {
 			err = p.Cover.Variants.Scan(variants)
 		}

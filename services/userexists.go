@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 
 	"github.com/storefront/storefront/models"
@@ -14,33 +15,70 @@ import (
 // as a failure of the page.
 var ErrUserGone = models.Errorf(models.ENOTFOUND, "This account no longer exists.")
 
-// UserExists reports whether the account still exists. Every signed-in request
-// asks, so that no session outlives its user; concurrent questions share one
-// primary-key query (see batchedLookups), which keeps the check cheap under load.
-func (a *Accounts) UserExists(ctx context.Context, id int64) (bool, error) {
-	ok, err := a.existing.get(ctx, id)
-	if err != nil {
-		return false, dbError("accounts: user exists", err)
-	}
-	return ok, nil
+// SignedInUser is what every signed-in request learns about its user: whether
+// the account still exists (no session outlives its user) and how many items
+// its cart holds (the nav's count on every page). One query answers both.
+type SignedInUser struct {
+	Exists    bool
+	CartItems int
 }
 
-// usersExist answers a batch of UserExists questions with one query (a busy
-// user's concurrent requests ask about the same id: it is asked once).
-func (a *Accounts) usersExist(ctx context.Context, ids []int64) ([]bool, error) {
+// SignedInUser reads the user's SignedInUser. Every signed-in request asks;
+// concurrent questions share one query (see batchedLookups), started after
+// they asked, so a cart changed or an account deleted before a request began is
+// always seen by it.
+func (a *Accounts) SignedInUser(ctx context.Context, id int64) (SignedInUser, error) {
+	u, err := a.existing.get(ctx, id)
+	if err != nil {
+		return SignedInUser{}, dbError("accounts: signed-in user", err)
+	}
+	return u, nil
+}
+
+// UserExists reports whether the account still exists (SignedInUser's check).
+func (a *Accounts) UserExists(ctx context.Context, id int64) (bool, error) {
+	u, err := a.SignedInUser(ctx, id)
+	return u.Exists, err
+}
+
+// signedInUsersSQL answers a batch of SignedInUser questions: users that do not
+// exist have no row. The cart's sum is a correlated subquery over carts'
+// unique user_id and cart_items' primary key (cart_id first).
+const signedInUsersSQL = "SELECT u.id, COALESCE((SELECT SUM(ci.quantity) FROM carts AS c JOIN cart_items AS ci ON ci.cart_id = c.id" +
+	" WHERE c.user_id = u.id), 0) AS n FROM users AS u WHERE u.id "
+
+// signedInUsers answers a batch of SignedInUser questions with one query (a
+// busy user's concurrent requests ask about the same id: it is asked once). On
+// PostgreSQL it is a prepared statement with the ids as one array parameter,
+// so it is planned once per connection whatever the batch's size.
+func (a *Accounts) signedInUsers(ctx context.Context, ids []int64) ([]SignedInUser, error) {
 	unique := slices.Compact(slices.Sorted(slices.Values(ids)))
-	var found []int64
-	err := a.db.NewSelect().Model((*models.User)(nil)).Column("id").Where("id IN (?)", bun.In(unique)).Scan(ctx, &found)
+	found := make(map[int64]int, len(unique))
+	var err error
+	if db, pooled := a.db.(*bun.DB); pooled && DialectName(db) == "pg" {
+		err = queryPreparedPG(ctx, db, sqlOf(signedInUsersSQL+"= ANY(?)", unique), func(r pgx.Rows) error {
+			var id, n int64
+			err := r.Scan(&id, &n)
+			found[id] = int(n)
+			return err
+		})
+	} else {
+		var rows []struct {
+			ID int64 `bun:"id"`
+			N  int   `bun:"n"`
+		}
+		err = a.db.NewRaw(signedInUsersSQL+"IN (?)", bun.In(unique)).Scan(ctx, &rows)
+		for _, r := range rows {
+			found[r.ID] = r.N
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	exists := make(map[int64]bool, len(found))
-	for _, id := range found {
-		exists[id] = true
-	}
-	out := make([]bool, len(ids))
+	out := make([]SignedInUser, len(ids))
 	for i, id := range ids {
-		out[i] = exists[id]
+		n, ok := found[id]
+		out[i] = SignedInUser{Exists: ok, CartItems: n}
 	}
 	return out, nil
 }
