@@ -106,7 +106,7 @@ func (h *productHandlers) show(c *fiber.Ctx) error {
 		if err != nil {
 			return pageHead{}, nil, err
 		}
-		head := h.productHead(*product)
+		head := h.productHead(*product, h.media)
 		head.buy = buyOf(product)
 		return head, views.ProductDetail(*product, views.MediaURL(h.media)), nil
 	})

@@ -205,6 +205,7 @@ type jsonLD struct {
 	Type    string `json:"@type"`
 	Name    string `json:"name"`
 	URL     string `json:"url"`
+	Image   string `json:"image"`
 	Brand   struct {
 		Name string `json:"name"`
 	} `json:"brand"`
@@ -341,5 +342,89 @@ func TestHomeShowsRecentStores(t *testing.T) {
 	}
 	if n := s.client().get(paths.Products).doc(t).Find(`[data-testid="home-store"]`).Length(); n != 0 {
 		t.Errorf("/products shows %d stores, want none", n)
+	}
+}
+
+// coverImage is a stored picture's row data as the image pipeline writes it:
+// three variants, largest first.
+func coverImage(alt string) models.Image {
+	return models.Image{Alt: alt, Width: 1600, Height: 1200, Variants: models.ImageVariants{
+		{Key: "big.webp", Width: 1600, Height: 1200},
+		{Key: "mid.webp", Width: 800, Height: 600},
+		{Key: "small.webp", Width: 400, Height: 300},
+	}}
+}
+
+// metaContent is the content of the head's <meta> with that property or name.
+func metaContent(doc *goquery.Document, key string) (string, bool) {
+	return doc.Find(`meta[property="` + key + `"], meta[name="` + key + `"]`).Attr("content")
+}
+
+// Link previews of a product and its store show the cover as an absolute
+// PUBLIC_URL link with its size and description (escaped like any attribute);
+// without a picture there is none, and the card is the small one.
+func TestSocialImageOfProductsAndStores(t *testing.T) {
+	s := publicShop(t)
+	seller := s.sellerWithStore("lamps")
+	const alt = `A "brass" lamp <lit> & warm`
+	older := s.insertProduct(models.Product{SellerID: seller, Name: "Plain lamp", PriceCents: 900, CreatedAt: time.Now().Add(-time.Hour)})
+	lamp := s.insertProduct(models.Product{SellerID: seller, Name: "Brass lamp", PriceCents: 4200, Cover: coverImage(alt)})
+
+	for _, path := range []string{"/products/" + itoa(lamp), "/stores/lamps"} {
+		r := s.client().get(path)
+		expectStatus(t, r, http.StatusOK)
+		doc := r.doc(t)
+		want := map[string]string{
+			"og:image": "https://shop.example/media/big.webp", "twitter:image": "https://shop.example/media/big.webp",
+			"og:image:width": "1600", "og:image:height": "1200",
+			"og:image:alt": alt, "twitter:image:alt": alt, "twitter:card": "summary_large_image",
+		}
+		for key, value := range want {
+			if got, _ := metaContent(doc, key); got != value {
+				t.Errorf("%s: %s = %q, want %q", path, key, got, value)
+			}
+		}
+		if strings.Contains(r.body, "<lit>") {
+			t.Errorf("%s: the alt text is not escaped", path)
+		}
+	}
+	ld, _ := productJSONLD(t, s, lamp)
+	if ld.Image != "https://shop.example/media/big.webp" {
+		t.Errorf("JSON-LD image %q", ld.Image)
+	}
+
+	r := s.client().get("/products/" + itoa(older))
+	doc := r.doc(t)
+	for _, key := range []string{"og:image", "og:image:width", "og:image:alt", "twitter:image"} {
+		if got, ok := metaContent(doc, key); ok {
+			t.Errorf("a product without pictures has %s %q", key, got)
+		}
+	}
+	if got, _ := metaContent(doc, "twitter:card"); got != "summary" {
+		t.Errorf("twitter:card %q without a picture, want summary", got)
+	}
+	if ld, _ := productJSONLD(t, s, older); ld.Image != "" {
+		t.Errorf("JSON-LD image %q without a picture", ld.Image)
+	}
+	s.sellerWithStore("empty")
+	if got, ok := metaContent(s.client().get("/stores/empty").doc(t), "og:image"); ok {
+		t.Errorf("a store without products has og:image %q", got)
+	}
+}
+
+// With pictures on an S3 server, the preview links to it as it is.
+func TestSocialImageFromObjectStorage(t *testing.T) {
+	s := newShop(t, func(d *handlers.Deps) {
+		d.Config.PublicURL = "https://shop.example"
+		d.MediaURL = func(key string) string { return "https://bucket.s3.example/" + key }
+	})
+	seller := s.sellerWithStore("bucket")
+	lamp := s.insertProduct(models.Product{SellerID: seller, Name: "Lamp", PriceCents: 4200, Cover: coverImage("")})
+	doc := s.client().get("/products/" + itoa(lamp)).doc(t)
+	if got, _ := metaContent(doc, "og:image"); got != "https://bucket.s3.example/big.webp" {
+		t.Errorf("og:image %q", got)
+	}
+	if got, _ := metaContent(doc, "og:image:alt"); got != "Lamp" {
+		t.Errorf("og:image:alt %q, want the product's name for an undescribed picture", got)
 	}
 }

@@ -76,6 +76,8 @@ func (h *storeHandlers) show(c *fiber.Ctx) error {
 		}
 		head := pageHead{title: title, canonical: path}
 		head.meta.Description = store.Bio
+		cover, name := storeCover(page)
+		head.meta = h.withImage(head.meta, cover, h.media, name)
 		return head, views.StoreMain(*store, page, h.media), nil
 	})
 	if moved, ok := err.(movedStore); ok {

@@ -225,7 +225,8 @@ type ProductPage struct {
 	HasPrev  bool
 	HasNext  bool
 	// Total counts the search's matches, up to SearchCountCap; TotalCapped says
-	// there are more than that. The plain list does not count (both stay zero).
+	// there are more than that. A store's page counts its products; the plain
+	// list does not count (both stay zero).
 	Total       int
 	TotalCapped bool
 }

@@ -172,10 +172,18 @@ func (s *Stores) StoreBySlug(ctx context.Context, slug string) (*models.Store, e
 // StoreProducts returns page n (1-based) of the store's published products,
 // newest first, as cards.
 func (s *Stores) StoreProducts(ctx context.Context, store models.Store, n int) (models.ProductPage, error) {
-	page, err := productPage(ctx, s.db, n, func(q *bun.SelectQuery) *bun.SelectQuery {
+	public := func(q *bun.SelectQuery) *bun.SelectQuery {
 		return q.Where("p.seller_id = ?", store.UserID).Where(publicProducts)
-	})
-	return page, dbError("stores: list products", err)
+	}
+	page, err := productPage(ctx, s.db, n, public)
+	if err != nil {
+		return page, dbError("stores: list products", err)
+	}
+	// The store's header counts its products (the page is cached per
+	// catalogue version, so this runs once per change).
+	total, err := public(s.db.NewSelect().Model((*models.Product)(nil))).Count(ctx)
+	page.Total = int(total)
+	return page, dbError("stores: count products", err)
 }
 
 // slugRedirect is a slug a store gave up, and when.

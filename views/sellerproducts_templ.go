@@ -169,7 +169,7 @@ func storeLink(store models.StoreRef) templ.Component {
 		}
 		ctx = templ.ClearChildren(ctx)
 		if store.Slug != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<p class=\"mt-1 text-sm text-stone-500\">by <a href=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<p class=\"mt-1 text-sm text-stone-600\">by <a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -182,14 +182,14 @@ func storeLink(store models.StoreRef) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "\" class=\"underline\" data-testid=\"store-link\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "\" class=\"link\" data-testid=\"store-link\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(store.Name)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/sellerproducts.templ`, Line: 42, Col: 150}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/sellerproducts.templ`, Line: 42, Col: 145}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {
@@ -232,7 +232,7 @@ func productGallery(product models.Product, media MediaURL) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = picture(pictureOf(product.Images[0].Image, media, 800, "(min-width: 672px) 672px, 100vw", product.Name, false), "h-auto w-full rounded-lg object-cover").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = picture(pictureOf(product.Images[0].Image, media, 800, "(min-width: 672px) 672px, 100vw", product.Name, false), "h-auto w-full rounded-xl border border-stone-200 bg-white object-cover").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -246,7 +246,7 @@ func productGallery(product models.Product, media MediaURL) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = picture(pictureOf(im.Image, media, 400, "(min-width: 640px) 160px, 33vw", product.Name, true), "h-auto w-full rounded object-cover").Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = picture(pictureOf(im.Image, media, 400, "(min-width: 640px) 160px, 33vw", product.Name, true), "h-auto w-full rounded-lg border border-stone-200 bg-white object-cover").Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -24,8 +24,11 @@ type Meta struct {
 	Canonical string
 	// NoIndex asks search engines not to list the page (error pages).
 	NoIndex bool
-	// Image is the absolute URL of the picture for link previews, or "".
-	Image string
+	// Image is the absolute URL of the picture for link previews, or "";
+	// ImageWidth, ImageHeight and ImageAlt describe it (og:image:*).
+	Image                   string
+	ImageWidth, ImageHeight int
+	ImageAlt                string
 	// Product makes the page a product's: Open Graph price tags and a
 	// schema.org Product/Offer in JSON-LD.
 	Product *ProductMeta
