@@ -66,7 +66,7 @@ func AddToCart(csrfToken string, b BuyBox) templ.Component {
 			templ_7745c5c3_Var1 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section id=\"buy-box\" class=\"mt-8 max-w-2xl\" aria-label=\"Buy\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section id=\"buy-box\" class=\"mt-8 max-w-2xl lg:flow-root\" aria-label=\"Buy\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

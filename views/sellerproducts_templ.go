@@ -228,11 +228,11 @@ func productGallery(product models.Product, media MediaURL) templ.Component {
 		}
 		ctx = templ.ClearChildren(ctx)
 		if len(product.Images) > 0 {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<div class=\"mb-6 space-y-3\" data-testid=\"gallery\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<div class=\"mb-6 space-y-3 lg:float-left lg:mb-0 lg:mr-10 lg:w-1/2\" data-testid=\"gallery\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = picture(pictureOf(product.Images[0].Image, media, 800, "(min-width: 672px) 672px, 100vw", product.Name, false), "h-auto w-full rounded-xl border border-stone-200 bg-white object-cover").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = picture(pictureOf(product.Images[0].Image, media, 800, "(min-width: 1024px) 496px, (min-width: 672px) 672px, 100vw", product.Name, false), "h-auto w-full rounded-xl border border-stone-200 bg-white object-cover").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
