@@ -296,3 +296,37 @@ func mainOf(body string) string {
 	}
 	return body
 }
+
+// The sort control names the order the page is in: without search text the
+// default is the newest first (and "Best match" is not offered); with text it
+// is the best match, and "Newest" is a choice of its own.
+func TestSortControlNamesTheDefaultOrder(t *testing.T) {
+	s := newShop(t)
+	s.seedSearchable([]string{"Blue mug", "Teapot"})
+	guest := s.client()
+	options := func(target string) (labels []string, selected string) {
+		doc := guest.get(target).doc(t)
+		doc.Find("select#sort option").Each(func(_ int, o *goquery.Selection) {
+			labels = append(labels, o.Text())
+			if _, ok := o.Attr("selected"); ok {
+				selected = o.Text()
+			}
+		})
+		return labels, selected
+	}
+	for target, want := range map[string]struct {
+		labels   string
+		selected string
+	}{
+		"/products":                   {"Newest|Price: low to high|Price: high to low", "Newest"},
+		"/products?sort=newest":       {"Newest|Price: low to high|Price: high to low", "Newest"},
+		"/products?sort=price_asc":    {"Newest|Price: low to high|Price: high to low", "Price: low to high"},
+		"/products?q=mug":             {"Best match|Newest|Price: low to high|Price: high to low", "Best match"},
+		"/products?q=mug&sort=newest": {"Best match|Newest|Price: low to high|Price: high to low", "Newest"},
+	} {
+		labels, selected := options(target)
+		if strings.Join(labels, "|") != want.labels || selected != want.selected {
+			t.Errorf("%s: options %q, selected %q; want %s, %q", target, labels, selected, want.labels, want.selected)
+		}
+	}
+}

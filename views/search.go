@@ -42,6 +42,33 @@ var sortOptions = [...]struct{ value, label string }{
 	{string(models.SortPriceDesc), "Price: high to low"},
 }
 
+// sortChoice is one option of the sort control.
+type sortChoice struct {
+	value, label string
+	selected     bool
+}
+
+// sortChoices are the sort control's options. Without search text the default
+// order is the newest first, so the default option says so and no second
+// "Newest" is offered.
+func (v SearchView) sortChoices() []sortChoice {
+	out := make([]sortChoice, 0, len(sortOptions))
+	for _, o := range sortOptions {
+		c := sortChoice{value: o.value, label: o.label, selected: o.value == v.Input.Sort}
+		if v.Text == "" {
+			if o.value == string(models.SortNewest) {
+				continue
+			}
+			if o.value == "" {
+				c.label = "Newest"
+				c.selected = v.Input.Sort == "" || v.Input.Sort == string(models.SortNewest)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // CountLine says how many products the search found: "12 results for “mug”",
 // "500+ results" when only the first SearchCountCap were counted.
 func (v SearchView) CountLine() string {
