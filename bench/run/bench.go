@@ -396,12 +396,14 @@ func (b *bench) report() string {
 	for _, h := range b.hashWallByRound {
 		walls = append(walls, float64(h))
 	}
-	fmt.Fprintf(&sb, "\nLogin (e): one argon2id verify (m=19 MiB, t=2, p=1, the app's parameters) costs %s of CPU (%s wall) "+
-		"(median over rounds; 9 verifies timed in the harness just before (e), CPU from its rusage); %.0f µs of app CPU per login above. "+
-		"The ceiling is GOMAXPROCS / hash time = %d / %s = %.1f logins/s; efficiency is computed per round against that round's hash time. "+
-		"Each login posts its own login form (GET /login beforehand, %d per run; the forms store nothing on the server).\n",
-		ms(time.Duration(median(hashes))), ms(time.Duration(median(walls))), median(b.pick("e", func(m measurement) float64 { return m.appUS })),
-		b.o.gomaxprocs, ms(time.Duration(median(hashes))), b.loginCeiling(), b.loginPoolSize)
+	if len(hashes) > 0 { // (e) was measured (BENCH_ONLY may leave it out)
+		fmt.Fprintf(&sb, "\nLogin (e): one argon2id verify (m=19 MiB, t=2, p=1, the app's parameters) costs %s of CPU (%s wall) "+
+			"(median over rounds; 9 verifies timed in the harness just before (e), CPU from its rusage); %.0f µs of app CPU per login above. "+
+			"The ceiling is GOMAXPROCS / hash time = %d / %s = %.1f logins/s; efficiency is computed per round against that round's hash time. "+
+			"Each login posts its own login form (GET /login beforehand, %d per run; the forms store nothing on the server).\n",
+			ms(time.Duration(median(hashes))), ms(time.Duration(median(walls))), median(b.pick("e", func(m measurement) float64 { return m.appUS })),
+			b.o.gomaxprocs, ms(time.Duration(median(hashes))), b.loginCeiling(), b.loginPoolSize)
+	}
 	var guests []string
 	for _, sc := range b.scenarios {
 		if sc.anonymous {

@@ -64,3 +64,33 @@ test("a guest adds to the cart, signs up at checkout, pays in test mode; the sel
   await sellerContext.close();
   await guestContext.close();
 });
+
+// A product card's "Add to cart" works in place: the button says Added and the
+// nav's count follows, with no page load; the cart then holds one of it.
+test("a shopper adds a product from its card on the product list", async ({ browser }) => {
+  const sellerContext = await browser.newContext();
+  const seller = await sellerContext.newPage();
+  await signUp(seller, uniqueEmail("card-seller"));
+  const product = uniqueProduct("Card add");
+  await seller.goto("/products/new");
+  await submitProduct(seller, product);
+  await expect(seller.getByRole("heading", { level: 1, name: product.name })).toBeVisible();
+
+  const shopperContext = await browser.newContext();
+  const page = await shopperContext.newPage();
+  await signUp(page, uniqueEmail("card-shopper"));
+  await page.goto("/products");
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: product.name }) });
+  await expect(mainNav(page).getByTestId("cart-count")).toContainText("0");
+  const urlBefore = page.url();
+  await card.getByRole("button", { name: "Add to cart" }).click();
+  await expect(card.getByRole("button", { name: /Added/ })).toBeVisible();
+  await expect(mainNav(page).getByTestId("cart-count")).toContainText("1");
+  expect(page.url()).toBe(urlBefore);
+
+  await page.goto("/cart");
+  await expect(page.getByTestId("cart-line")).toHaveCount(1);
+  await expect(page.getByTestId("line-name")).toHaveText(product.name);
+  await sellerContext.close();
+  await shopperContext.close();
+});
