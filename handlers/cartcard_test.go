@@ -34,6 +34,11 @@ func TestCartAddFromCard(t *testing.T) {
 	if card.Length() != 1 || card.Find(`input[name="_csrf"]`).Length() != 0 || card.AttrOr("hx-post", "") != "/cart/items" {
 		t.Fatalf("the mug's card has no token-free add form:\n%.2000s", list.body)
 	}
+	// Its button is described by the card's heading: the product's name.
+	described := card.Find("button").AttrOr("aria-describedby", "")
+	if described == "" || doc.Find("#"+described).Text() != "Mug" {
+		t.Fatalf("the card's button is described by %q, which names %q", described, doc.Find("#"+described).Text())
+	}
 	if doc.Find(`form#card-add-`+strconv.FormatInt(gone, 10)).Length() != 0 {
 		t.Fatal("a sold-out product's card offers an add")
 	}
