@@ -48,6 +48,14 @@ type Product struct {
 // SoldOut reports whether none can be bought.
 func (p Product) SoldOut() bool { return p.Stock != nil && *p.Stock <= 0 }
 
+// LowStock is the stock count from which a product page says "Only N left";
+// at or below it, every change of the stock changes the page.
+const LowStock = 5
+
+// StockShown reports whether a product's page shows a stock of this many
+// ("Only 3 left", "Sold out"): changes there must reach cached pages.
+func StockShown(stock int64) bool { return stock <= LowStock }
+
 // ProductInput is the raw text of the "new product" form, kept as typed so the
 // form can be shown again with the user's values.
 type ProductInput struct {

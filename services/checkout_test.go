@@ -199,23 +199,30 @@ func TestCheckoutSellOutBumpsCatalogVersion(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := newBuyingShop(t, d, nil, services.CheckoutConfig{Currency: "EUR", Hold: 20 * time.Minute})
 			seller, buyer := s.user("seller"), s.user("buyer")
-			mug := s.product(seller, "Mug", 1200, 3)
+			// Two more than the page shows as "Only N left".
+			mug := s.product(seller, "Mug", 1200, models.LowStock+2)
 			lamp := s.product(seller, "Lamp", 5000, -1)
 			version := func() int { return s.count("SELECT version FROM catalog_version WHERE id = 1") }
-			s.add(buyer, mug, 2)
+			buy := func(qty int) {
+				t.Helper()
+				s.add(buyer, mug, qty)
+				if _, err := s.checkout.Checkout(s.ctx, buyer); err != nil {
+					t.Fatal(err)
+				}
+			}
 			s.add(buyer, lamp, 1)
 			v0 := version()
-			if _, err := s.checkout.Checkout(s.ctx, buyer); err != nil {
-				t.Fatal(err)
-			}
+			buy(1) // LowStock+1 left: the page says only "In stock"
 			if v := version(); v != v0 {
-				t.Fatalf("version %d -> %d after a sale that left stock", v0, v)
+				t.Fatalf("version %d -> %d after a sale that changed nothing a page shows", v0, v)
 			}
-			s.add(buyer, mug, 1)
-			if _, err := s.checkout.Checkout(s.ctx, buyer); err != nil {
-				t.Fatal(err)
+			buy(1) // LowStock left: "Only 5 left"
+			v1 := version()
+			if v1 == v0 {
+				t.Fatal("the version did not move when the page started showing the stock")
 			}
-			if v := version(); v == v0 {
+			buy(models.LowStock)
+			if v := version(); v == v1 {
 				t.Fatal("the version did not move when the last unit was reserved")
 			}
 		})

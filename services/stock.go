@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/uptrace/bun"
+
+	"github.com/storefront/storefront/models"
 )
 
 // Stock is reserved and given back only through these two functions, row by
@@ -27,22 +29,23 @@ type stockLine struct {
 // (NULL stock) are not written at all. It returns, for each product that has
 // too few, what is left (0: sold out, or no longer there); on any shortage it
 // gives back what it took, so the caller may commit or roll back. A product
-// whose last unit it takes (or gives back) changes the catalogue version in the
-// same transaction, so cached pages say "Sold out" (or are buyable again) on
-// the next request; other sales leave the page cache alone.
+// whose page shows its stock after the change ("Only 3 left", "Sold out":
+// models.StockShown) changes the catalogue version in the same transaction, so
+// cached pages show it on the next request; other sales leave the page cache
+// alone.
 func reserveStock(ctx context.Context, tx bun.Tx, lines []stockLine) (map[int64]int64, error) {
 	lines = slices.Clone(lines)
 	slices.SortFunc(lines, byProductID)
 	short := map[int64]int64{}
 	var taken []stockLine
-	soldOut := false
+	shown := false
 	for _, l := range lines {
 		var after int64
 		err := tx.NewRaw("UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ? RETURNING stock",
 			l.Quantity, l.ProductID, l.Quantity).Scan(ctx, &after)
 		if err == nil {
 			taken = append(taken, l)
-			soldOut = soldOut || after == 0
+			shown = shown || models.StockShown(after)
 			continue
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
@@ -63,38 +66,32 @@ func reserveStock(ctx context.Context, tx bun.Tx, lines []stockLine) (map[int64]
 		}
 	}
 	if len(short) > 0 {
-		// Giving back what was taken undoes any sell-out: no new version.
-		if err := giveBack(ctx, tx, taken); err != nil {
+		// Giving back what was taken leaves every page as it was: no new version.
+		if _, err := giveBack(ctx, tx, taken); err != nil {
 			return nil, err
 		}
 		return short, nil
 	}
-	if soldOut {
+	if shown {
 		return short, bumpCatalogVersion(ctx, tx)
 	}
 	return short, nil
 }
 
 // releaseStock gives the lines' quantities back to their products. Unlimited
-// and deleted products are left alone. A product back from sold out changes the
-// catalogue version (see reserveStock).
+// and deleted products are left alone. A product whose page showed its stock
+// before changes the catalogue version (see reserveStock).
 func releaseStock(ctx context.Context, tx bun.Tx, lines []stockLine) error {
-	restocked, err := giveBackCounting(ctx, tx, lines)
-	if err != nil || !restocked {
+	shown, err := giveBack(ctx, tx, lines)
+	if err != nil || !shown {
 		return err
 	}
 	return bumpCatalogVersion(ctx, tx)
 }
 
-// giveBack returns the lines' quantities to their products, without a new version.
-func giveBack(ctx context.Context, tx bun.Tx, lines []stockLine) error {
-	_, err := giveBackCounting(ctx, tx, lines)
-	return err
-}
-
-// giveBackCounting returns the lines' quantities and reports whether a product
-// had none left before.
-func giveBackCounting(ctx context.Context, tx bun.Tx, lines []stockLine) (restocked bool, err error) {
+// giveBack returns the lines' quantities to their products and reports
+// whether the page of one of them showed its stock before.
+func giveBack(ctx context.Context, tx bun.Tx, lines []stockLine) (shownBefore bool, err error) {
 	lines = slices.Clone(lines)
 	slices.SortFunc(lines, byProductID)
 	for _, l := range lines {
@@ -105,11 +102,11 @@ func giveBackCounting(ctx context.Context, tx bun.Tx, lines []stockLine) (restoc
 		case errors.Is(err, sql.ErrNoRows): // unlimited or deleted
 		case err != nil:
 			return false, err
-		case after == int64(l.Quantity):
-			restocked = true
+		case models.StockShown(after - int64(l.Quantity)):
+			shownBefore = true
 		}
 	}
-	return restocked, nil
+	return shownBefore, nil
 }
 
 func byProductID(a, b stockLine) int { return cmp.Compare(a.ProductID, b.ProductID) }

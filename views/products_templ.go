@@ -372,7 +372,7 @@ func stockState(product models.Product) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-		case product.Stock != nil && *product.Stock <= lowStock:
+		case product.Stock != nil && models.StockShown(*product.Stock):
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<p class=\"rounded-full bg-amber-100 px-3 py-1 text-sm font-medium text-amber-900\" data-testid=\"stock-state\">Only ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -399,9 +399,6 @@ func stockState(product models.Product) templ.Component {
 		return nil
 	})
 }
-
-// lowStock is the stock count from which the page says "only N left".
-const lowStock = 5
 
 // ProductsLayout is the layout around a catalogue page's main content: a
 // component such as ProductList, or (templ.Raw) its HTML cached earlier.
@@ -513,7 +510,7 @@ func NewProductPage(p Page, f ProductForm) templ.Component {
 			var templ_7745c5c3_Var21 templ.SafeURL
 			templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinURLErrs(paths.Products)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/products.templ`, Line: 118, Col: 27}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/products.templ`, Line: 116, Col: 27}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 			if templ_7745c5c3_Err != nil {
@@ -526,7 +523,7 @@ func NewProductPage(p Page, f ProductForm) templ.Component {
 			var templ_7745c5c3_Var22 string
 			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(paths.Products)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/products.templ`, Line: 119, Col: 28}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/products.templ`, Line: 117, Col: 28}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 			if templ_7745c5c3_Err != nil {
