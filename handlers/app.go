@@ -217,6 +217,11 @@ func newSite(deps Deps) (*site, error) {
 	}
 	s.cart = &cartHandlers{web: w, carts: deps.Carts, sessions: deps.Sessions, currency: cmp.Or(cfg.Currency, models.DefaultCurrency),
 		media: media}
+	if deps.Carts != nil && deps.Catalog != nil {
+		if s.cart.pages, err = newCartPageCache(deps.Catalog); err != nil {
+			return nil, err
+		}
+	}
 	s.checkout = &checkoutHandlers{web: w, placer: deps.Checkout, cart: s.cart}
 	s.orders = &orderHandlers{web: w, orders: deps.Orders}
 	if deps.DemoPayments != nil {

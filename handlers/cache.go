@@ -32,6 +32,7 @@ type fragment struct {
 	version string
 	head    pageHead
 	html    string
+	parts   []string // cart pages: the content split at the CSRF token's mark
 	body    []byte // guest pages only; never modified once cached
 	etag    string
 	made    time.Time

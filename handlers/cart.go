@@ -20,6 +20,7 @@ type cartStore interface {
 	RemoveItem(ctx context.Context, owner models.CartOwner, productID int64) error
 	ItemCount(ctx context.Context, owner models.CartOwner) (int, error)
 	Cart(ctx context.Context, owner models.CartOwner) (*models.Cart, error)
+	CartState(ctx context.Context, owner models.CartOwner) (services.CartVersion, int, error)
 }
 
 // guestSessions is what a guest's first add to a cart asks of services.Sessions.
@@ -35,6 +36,8 @@ type cartHandlers struct {
 	sessions guestSessions
 	currency string
 	media    mediaURL // the lines' cover pictures
+	// pages caches the cart page's content (cartpage.go); nil: no cache.
+	pages *cartPageCache
 }
 
 // cartOwnerOf names the cart of a session: the user's once signed in, else the
@@ -170,6 +173,11 @@ func (h *cartHandlers) refuseAdd(c *fiber.Ctx, box views.BuyBox, err error) erro
 // show is the cart page. A guest without a session has an empty cart and gets
 // no session for looking at it.
 func (h *cartHandlers) show(c *fiber.Ctx) error {
+	if owner, ok := cartOwnerOf(state(c).session); ok && h.pages != nil {
+		if served, err := h.showCached(c, owner); served || err != nil {
+			return err
+		}
+	}
 	return h.renderCart(c, fiber.StatusOK, "", nil)
 }
 

@@ -71,7 +71,7 @@ func (m *sessionMiddleware) liveSession(c *fiber.Ctx, id string) (*services.Sess
 			return nil, m.endSessionsOfGoneUser(c, sess)
 		}
 		st := state(c)
-		st.userCartItems, st.userCartKnown = user.CartItems, true
+		st.userCartItems, st.userCartKnown, st.userCart = user.CartItems, true, user.Cart
 	}
 	alive, err := m.sessions.Touch(ctx, sess)
 	if err != nil || !alive {

@@ -28,6 +28,9 @@ type requestState struct {
 	// middleware with its check that the user exists (userCartKnown: it was).
 	userCartItems int
 	userCartKnown bool
+	// userCart is the version of the signed-in user's cart, read with
+	// userCartItems (the cart page's cache key).
+	userCart services.CartVersion
 	// unconfirmedCartAdd: a plain form (a cached product card, which holds no
 	// token) posted to the cart by a visitor with a session, without a token:
 	// the add handler changes nothing and asks for a confirmation with one.

@@ -60,3 +60,19 @@ type CartLine struct {
 
 // Available reports whether the line counts towards the subtotal and checkout.
 func (l CartLine) Available() bool { return l.State == CartLineAvailable }
+
+// StockSettled reports whether what the cart shows of its products' stock can
+// change only with the catalogue version. Sales take and give back stock
+// without a new catalogue version while it stays above LowStock (StockShown),
+// so a line asking for more than LowStock of a product with more than that
+// left could turn "Only N left" by another buyer's checkout alone; every other
+// line cannot (unlimited stock, stock at or below LowStock, or a quantity that
+// any stock above LowStock covers). A cart page is cached only while this holds.
+func (c Cart) StockSettled() bool {
+	for _, l := range c.Lines {
+		if l.Stock != nil && !StockShown(*l.Stock) && l.Quantity > LowStock {
+			return false
+		}
+	}
+	return true
+}

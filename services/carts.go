@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 
 	"github.com/storefront/storefront/models"
@@ -326,6 +327,38 @@ func (c *Carts) RemoveItem(ctx context.Context, owner models.CartOwner, productI
 	_, err = c.db.NewRaw("DELETE FROM cart_items WHERE product_id = ? AND cart_id = (SELECT c.id FROM carts c WHERE "+cond+")",
 		productID, arg).Exec(ctx)
 	return dbError("carts: remove item", err)
+}
+
+// CartVersion names one state of a cart's lines: the cart's id and its
+// version, which triggers move in the transaction of every change of its lines
+// (migration 20261216000001), by a random step so that it does not repeat
+// after a database restore. The zero value is no cart: an empty one.
+type CartVersion struct {
+	ID      int64
+	Version int64
+}
+
+// CartState returns the version of the owner's cart and the number of items in
+// it (one indexed query; the zero version and 0 for a guest with no cart yet).
+// A signed-in user's comes with every request (Accounts.SignedInUser).
+func (c *Carts) CartState(ctx context.Context, owner models.CartOwner) (CartVersion, int, error) {
+	cond, arg, err := ownerCondition(owner)
+	if err != nil {
+		return CartVersion{}, 0, err
+	}
+	q := sqlOf("SELECT c.id, c.version, COALESCE((SELECT SUM(ci.quantity) FROM cart_items ci WHERE ci.cart_id = c.id), 0)"+
+		" FROM carts c WHERE "+cond, arg)
+	var v CartVersion
+	var n int64
+	if db := c.preparedDB(); db != nil {
+		err = queryPreparedPG(ctx, db, q, func(r pgx.Rows) error { return r.Scan(&v.ID, &v.Version, &n) })
+	} else {
+		err = c.db.NewRaw(q.sql, q.args...).Scan(ctx, &v.ID, &v.Version, &n)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil
+		}
+	}
+	return v, int(n), dbError("carts: cart state", err)
 }
 
 // ItemCount returns the number of items in the owner's cart (for the nav

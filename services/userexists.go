@@ -21,6 +21,9 @@ var ErrUserGone = models.Errorf(models.ENOTFOUND, "This account no longer exists
 type SignedInUser struct {
 	Exists    bool
 	CartItems int
+	// Cart names the state of the user's cart (zero: no cart yet), read in the
+	// same statement as CartItems: the cart page's cache key.
+	Cart CartVersion
 }
 
 // SignedInUser reads the user's SignedInUser. Every signed-in request asks;
@@ -42,10 +45,11 @@ func (a *Accounts) UserExists(ctx context.Context, id int64) (bool, error) {
 }
 
 // signedInUsersSQL answers a batch of SignedInUser questions: users that do not
-// exist have no row. The cart's sum is a correlated subquery over carts'
-// unique user_id and cart_items' primary key (cart_id first).
-const signedInUsersSQL = "SELECT u.id, COALESCE((SELECT SUM(ci.quantity) FROM carts AS c JOIN cart_items AS ci ON ci.cart_id = c.id" +
-	" WHERE c.user_id = u.id), 0) AS n FROM users AS u WHERE u.id "
+// exist have no row. The cart is found by carts' unique user_id, its sum by
+// cart_items' primary key (cart_id first).
+const signedInUsersSQL = "SELECT u.id, COALESCE((SELECT SUM(ci.quantity) FROM cart_items AS ci WHERE ci.cart_id = c.id), 0) AS n," +
+	" COALESCE(c.id, 0) AS cart_id, COALESCE(c.version, 0) AS cart_version" +
+	" FROM users AS u LEFT JOIN carts AS c ON c.user_id = u.id WHERE u.id "
 
 // signedInUsers answers a batch of SignedInUser questions with one query (a
 // busy user's concurrent requests ask about the same id: it is asked once). On
@@ -53,23 +57,27 @@ const signedInUsersSQL = "SELECT u.id, COALESCE((SELECT SUM(ci.quantity) FROM ca
 // so it is planned once per connection whatever the batch's size.
 func (a *Accounts) signedInUsers(ctx context.Context, ids []int64) ([]SignedInUser, error) {
 	unique := slices.Compact(slices.Sorted(slices.Values(ids)))
-	found := make(map[int64]int, len(unique))
+	found := make(map[int64]SignedInUser, len(unique))
 	var err error
 	if db, pooled := a.db.(*bun.DB); pooled && DialectName(db) == "pg" {
 		err = queryPreparedPG(ctx, db, sqlOf(signedInUsersSQL+"= ANY(?)", unique), func(r pgx.Rows) error {
 			var id, n int64
-			err := r.Scan(&id, &n)
-			found[id] = int(n)
+			u := SignedInUser{Exists: true}
+			err := r.Scan(&id, &n, &u.Cart.ID, &u.Cart.Version)
+			u.CartItems = int(n)
+			found[id] = u
 			return err
 		})
 	} else {
 		var rows []struct {
-			ID int64 `bun:"id"`
-			N  int   `bun:"n"`
+			ID          int64 `bun:"id"`
+			N           int   `bun:"n"`
+			CartID      int64 `bun:"cart_id"`
+			CartVersion int64 `bun:"cart_version"`
 		}
 		err = a.db.NewRaw(signedInUsersSQL+"IN (?)", bun.In(unique)).Scan(ctx, &rows)
 		for _, r := range rows {
-			found[r.ID] = r.N
+			found[r.ID] = SignedInUser{Exists: true, CartItems: r.N, Cart: CartVersion{ID: r.CartID, Version: r.CartVersion}}
 		}
 	}
 	if err != nil {
@@ -77,8 +85,7 @@ func (a *Accounts) signedInUsers(ctx context.Context, ids []int64) ([]SignedInUs
 	}
 	out := make([]SignedInUser, len(ids))
 	for i, id := range ids {
-		n, ok := found[id]
-		out[i] = SignedInUser{Exists: ok, CartItems: n}
+		out[i] = found[id]
 	}
 	return out, nil
 }
