@@ -33,7 +33,7 @@ type fragment struct {
 	head    pageHead
 	html    string
 	parts   []string // cart pages: the content split at the CSRF token's mark
-	body    []byte // guest pages only; never modified once cached
+	body    []byte   // guest pages only; never modified once cached
 	etag    string
 	made    time.Time
 }
