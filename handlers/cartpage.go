@@ -20,15 +20,15 @@ import (
 
 // The cart page's main content is cached per state of the cart and of the
 // catalogue: the key is the cart's id, and an entry is served only under the
-// cart version (moved by the database in the transaction of every change of
-// the cart's lines) and the catalogue version (every change of a product fact
+// cart's version (a fingerprint of its lines, services.CartVersion) and the
+// catalogue version (moved in the transaction of every change of a product fact
 // the page shows: price, status, deletion, cover, store name, and stock at or
-// below models.LowStock) it was made under. Both versions are read after the
-// request began (the cart's with the session's user check, or by one indexed
-// query for a guest), so every change committed before it shows. The CSRF token
-// is the only per-visitor value in the content: it is rendered as a random mark
-// and put back per request, so an entry holds nothing of the visitor but their
-// own cart, and only its owner's requests name its key.
+// below models.LowStock) it was made under. Both are read after the request
+// began (the cart's with the session's user check, or by one indexed query for
+// a guest), so every change committed before it shows. The CSRF token is the
+// only per-visitor value in the content: it is rendered as a random mark and
+// put back per request, so an entry holds nothing of the visitor but their own
+// cart, and only its owner's requests name its key.
 
 // cartPageCache is the cart pages' cache and what it needs.
 type cartPageCache struct {
@@ -96,7 +96,7 @@ func (h *cartHandlers) showCached(c *fiber.Ctx, owner models.CartOwner) (bool, e
 	if err != nil || catalog == "" {
 		return false, nil
 	}
-	version := catalog + "/" + strconv.FormatInt(ref.Version, 10)
+	version := catalog + "/" + ref.Version
 	key := cartPageKey(ref.ID, signedIn)
 	now := time.Now()
 	f, ok := h.pages.entries.get(version, key, now)
@@ -112,7 +112,11 @@ func (h *cartHandlers) showCached(c *fiber.Ctx, owner models.CartOwner) (bool, e
 			return true, err
 		}
 		f = fragment{version: version, parts: strings.Split(buf.String(), h.pages.tokenMark), made: now}
-		if cart.StockSettled() {
+		// Kept only if the lines read are those the key names (a change
+		// between the two reads is not kept under the older state's name: a
+		// cart can come back to a state), and if no sale that moves no
+		// catalogue version could change what the page says of the stock.
+		if cart.Version == ref.Version && cart.StockSettled() {
 			h.pages.entries.put(key, f)
 		}
 		items = cart.ItemCount

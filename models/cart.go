@@ -22,6 +22,8 @@ type Cart struct {
 	ItemCount int
 	// Checkoutable reports whether at least one line can be bought.
 	Checkoutable bool
+	// Version is a fingerprint of the lines as read (services.CartVersion).
+	Version string
 }
 
 // CartLineState says whether a line can be bought, and if not, why.

@@ -2,7 +2,9 @@ package services
 
 import (
 	"context"
+	"crypto/md5"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/storefront/storefront/models"
 )
@@ -329,13 +332,63 @@ func (c *Carts) RemoveItem(ctx context.Context, owner models.CartOwner, productI
 	return dbError("carts: remove item", err)
 }
 
-// CartVersion names one state of a cart's lines: the cart's id and its
-// version, which triggers move in the transaction of every change of its lines
-// (migration 20261216000001), by a random step so that it does not repeat
+// CartVersion names one state of a cart's lines: the cart's id and a
+// fingerprint of its lines (each line's product, quantity and price when added,
+// in the cart's order: everything of the cart the cart page shows; the products
+// themselves are the catalogue version's). It is read, not written: no cart
+// write has to remember it, adds do not contend on it, and it cannot be stale
 // after a database restore. The zero value is no cart: an empty one.
 type CartVersion struct {
 	ID      int64
-	Version int64
+	Version string
+}
+
+// cartLinesAggSQL aggregates a cart's lines (alias ci) into the text
+// fingerprintOf hashes; cartFingerprintSQL is its fingerprint per dialect (on
+// SQLite the text itself, hashed in Go by cartFingerprint).
+func cartLinesAggSQL(pg bool) string {
+	line := "ci.product_id || ':' || ci.quantity || ':' || ci.added_price_cents"
+	if pg {
+		return "string_agg(" + line + ", ',' ORDER BY ci.added_at, ci.product_id)"
+	}
+	return "group_concat(" + line + ", ',' ORDER BY ci.added_at, ci.product_id)"
+}
+
+func cartFingerprintSQL(pg bool) string {
+	if pg {
+		return "COALESCE(md5(" + cartLinesAggSQL(true) + "), '')"
+	}
+	return "COALESCE(" + cartLinesAggSQL(false) + ", '')"
+}
+
+// cartFingerprint turns what cartFingerprintSQL read into the fingerprint.
+func cartFingerprint(pg bool, read string) string {
+	if pg || read == "" {
+		return read
+	}
+	sum := md5.Sum([]byte(read))
+	return hex.EncodeToString(sum[:])
+}
+
+// fingerprintOf is the fingerprint of lines (in the cart's order), as
+// cartFingerprintSQL computes it in the database.
+func fingerprintOf(rows []cartRow) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	b := make([]byte, 0, 32*len(rows))
+	for i, r := range rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, r.ProductID, 10)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(r.Quantity), 10)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, r.AddedPriceCents, 10)
+	}
+	sum := md5.Sum(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // CartState returns the version of the owner's cart and the number of items in
@@ -346,18 +399,22 @@ func (c *Carts) CartState(ctx context.Context, owner models.CartOwner) (CartVers
 	if err != nil {
 		return CartVersion{}, 0, err
 	}
-	q := sqlOf("SELECT c.id, c.version, COALESCE((SELECT SUM(ci.quantity) FROM cart_items ci WHERE ci.cart_id = c.id), 0)"+
-		" FROM carts c WHERE "+cond, arg)
+	db := c.preparedDB()
+	pg := c.db.Dialect().Name() == dialect.PG
+	q := sqlOf("SELECT c.id, COALESCE(SUM(ci.quantity), 0), "+cartFingerprintSQL(pg)+
+		" FROM carts c LEFT JOIN cart_items ci ON ci.cart_id = c.id WHERE "+cond+" GROUP BY c.id", arg)
 	var v CartVersion
 	var n int64
-	if db := c.preparedDB(); db != nil {
-		err = queryPreparedPG(ctx, db, q, func(r pgx.Rows) error { return r.Scan(&v.ID, &v.Version, &n) })
+	var read string
+	if db != nil {
+		err = queryPreparedPG(ctx, db, q, func(r pgx.Rows) error { return r.Scan(&v.ID, &n, &read) })
 	} else {
-		err = c.db.NewRaw(q.sql, q.args...).Scan(ctx, &v.ID, &v.Version, &n)
+		err = c.db.NewRaw(q.sql, q.args...).Scan(ctx, &v.ID, &n, &read)
 		if errors.Is(err, sql.ErrNoRows) {
 			err = nil
 		}
 	}
+	v.Version = cartFingerprint(pg, read)
 	return v, int(n), dbError("carts: cart state", err)
 }
 
@@ -446,7 +503,7 @@ func (c *Carts) Cart(ctx context.Context, owner models.CartOwner) (*models.Cart,
 	if err != nil {
 		return nil, dbError("carts: load cart", err)
 	}
-	cart := &models.Cart{Lines: make([]models.CartLine, 0, len(rows))}
+	cart := &models.Cart{Lines: make([]models.CartLine, 0, len(rows)), Version: fingerprintOf(rows)}
 	for _, r := range rows {
 		l := r.line(owner)
 		cart.Lines = append(cart.Lines, l)

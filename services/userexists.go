@@ -2,10 +2,12 @@ package services
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/storefront/storefront/models"
 )
@@ -45,11 +47,13 @@ func (a *Accounts) UserExists(ctx context.Context, id int64) (bool, error) {
 }
 
 // signedInUsersSQL answers a batch of SignedInUser questions: users that do not
-// exist have no row. The cart is found by carts' unique user_id, its sum by
+// exist have no row. The cart is found by carts' unique user_id, its lines by
 // cart_items' primary key (cart_id first).
-const signedInUsersSQL = "SELECT u.id, COALESCE((SELECT SUM(ci.quantity) FROM cart_items AS ci WHERE ci.cart_id = c.id), 0) AS n," +
-	" COALESCE(c.id, 0) AS cart_id, COALESCE(c.version, 0) AS cart_version" +
-	" FROM users AS u LEFT JOIN carts AS c ON c.user_id = u.id WHERE u.id "
+func signedInUsersSQL(pg bool) string {
+	return "SELECT u.id, COALESCE(SUM(ci.quantity), 0) AS n, COALESCE(c.id, 0) AS cart_id, " + cartFingerprintSQL(pg) + " AS cart_version" +
+		" FROM users AS u LEFT JOIN carts AS c ON c.user_id = u.id LEFT JOIN cart_items AS ci ON ci.cart_id = c.id" +
+		" WHERE u.id %s GROUP BY u.id, c.id"
+}
 
 // signedInUsers answers a batch of SignedInUser questions with one query (a
 // busy user's concurrent requests ask about the same id: it is asked once). On
@@ -60,7 +64,7 @@ func (a *Accounts) signedInUsers(ctx context.Context, ids []int64) ([]SignedInUs
 	found := make(map[int64]SignedInUser, len(unique))
 	var err error
 	if db, pooled := a.db.(*bun.DB); pooled && DialectName(db) == "pg" {
-		err = queryPreparedPG(ctx, db, sqlOf(signedInUsersSQL+"= ANY(?)", unique), func(r pgx.Rows) error {
+		err = queryPreparedPG(ctx, db, sqlOf(fmt.Sprintf(signedInUsersSQL(true), "= ANY(?)"), unique), func(r pgx.Rows) error {
 			var id, n int64
 			u := SignedInUser{Exists: true}
 			err := r.Scan(&id, &n, &u.Cart.ID, &u.Cart.Version)
@@ -70,14 +74,15 @@ func (a *Accounts) signedInUsers(ctx context.Context, ids []int64) ([]SignedInUs
 		})
 	} else {
 		var rows []struct {
-			ID          int64 `bun:"id"`
-			N           int   `bun:"n"`
-			CartID      int64 `bun:"cart_id"`
-			CartVersion int64 `bun:"cart_version"`
+			ID          int64  `bun:"id"`
+			N           int    `bun:"n"`
+			CartID      int64  `bun:"cart_id"`
+			CartVersion string `bun:"cart_version"`
 		}
-		err = a.db.NewRaw(signedInUsersSQL+"IN (?)", bun.In(unique)).Scan(ctx, &rows)
+		pg := a.db.Dialect().Name() == dialect.PG
+		err = a.db.NewRaw(fmt.Sprintf(signedInUsersSQL(pg), "IN (?)"), bun.In(unique)).Scan(ctx, &rows)
 		for _, r := range rows {
-			found[r.ID] = SignedInUser{Exists: true, CartItems: r.N, Cart: CartVersion{ID: r.CartID, Version: r.CartVersion}}
+			found[r.ID] = SignedInUser{Exists: true, CartItems: r.N, Cart: CartVersion{ID: r.CartID, Version: cartFingerprint(pg, r.CartVersion)}}
 		}
 	}
 	if err != nil {

@@ -42,7 +42,6 @@ func All() []Migration {
 		createOrders(),
 		createProcessedWebhookEvents(),
 		productSearch(),
-		cartVersion(),
 	}
 }
 
