@@ -67,10 +67,10 @@ func cartPageKey(cartID int64, signedIn bool) string {
 
 // cartState is the visitor's cart version and item count, read after the
 // request began: a signed-in user's came with the session middleware's user
-// check, a guest's costs one query.
+// check (SignedInUserWithCart on this page), a guest's costs one query.
 func (h *cartHandlers) cartState(c *fiber.Ctx, owner models.CartOwner) (services.CartVersion, int, error) {
 	st := state(c)
-	if owner.UserID != 0 && st.userCartKnown {
+	if owner.UserID != 0 && st.userCartVersioned {
 		return st.userCart, st.userCartItems, nil
 	}
 	return h.carts.CartState(c.UserContext(), owner)

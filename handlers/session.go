@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/storefront/storefront/paths"
 	"github.com/storefront/storefront/services"
 )
 
@@ -21,6 +22,9 @@ type sessionKeeper interface {
 // (the nav's count, so that a page costs no second query for it).
 type userChecker interface {
 	SignedInUser(ctx context.Context, id int64) (services.SignedInUser, error)
+	// SignedInUserWithCart also reads the cart's version (the cart page's
+	// cache key), at a cost only the cart page pays.
+	SignedInUserWithCart(ctx context.Context, id int64) (services.SignedInUser, error)
 }
 
 // sessionMiddleware attaches the visitor's session to the request, and signs
@@ -63,7 +67,11 @@ func (m *sessionMiddleware) liveSession(c *fiber.Ctx, id string) (*services.Sess
 		return nil, err
 	}
 	if sess.SignedIn() { // a guest's cart session has no account to check
-		user, err := m.users.SignedInUser(ctx, sess.UserID)
+		check, cartPage := m.users.SignedInUser, isCartPage(c)
+		if cartPage {
+			check = m.users.SignedInUserWithCart
+		}
+		user, err := check(ctx, sess.UserID)
 		if err != nil {
 			return nil, err
 		}
@@ -71,7 +79,8 @@ func (m *sessionMiddleware) liveSession(c *fiber.Ctx, id string) (*services.Sess
 			return nil, m.endSessionsOfGoneUser(c, sess)
 		}
 		st := state(c)
-		st.userCartItems, st.userCartKnown, st.userCart = user.CartItems, true, user.Cart
+		st.userCartItems, st.userCartKnown = user.CartItems, true
+		st.userCart, st.userCartVersioned = user.Cart, cartPage
 	}
 	alive, err := m.sessions.Touch(ctx, sess)
 	if err != nil || !alive {
@@ -102,4 +111,10 @@ func (m *sessionMiddleware) signOutGoneUser(c *fiber.Ctx) error {
 	st.session = nil
 	m.clearSessionCookie(c)
 	return m.sendToLogin(c)
+}
+
+// isCartPage reports whether the request asks for the cart page, whose user
+// check also reads the cart's version.
+func isCartPage(c *fiber.Ctx) bool {
+	return (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) && c.Path() == paths.Cart
 }

@@ -29,8 +29,9 @@ type requestState struct {
 	userCartItems int
 	userCartKnown bool
 	// userCart is the version of the signed-in user's cart, read with
-	// userCartItems (the cart page's cache key).
-	userCart services.CartVersion
+	// userCartItems on the cart page only (userCartVersioned): its cache key.
+	userCart          services.CartVersion
+	userCartVersioned bool
 	// unconfirmedCartAdd: a plain form (a cached product card, which holds no
 	// token) posted to the cart by a visitor with a session, without a token:
 	// the add handler changes nothing and asks for a confirmation with one.

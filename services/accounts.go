@@ -48,13 +48,16 @@ type Accounts struct {
 	// existing answers UserExists for every signed-in request, batched, always
 	// on the database itself (never inside a caller's transaction).
 	existing *batchedLookups[int64, SignedInUser]
-	now      func() time.Time
+	// existingWithCart answers SignedInUserWithCart (the cart page) the same way.
+	existingWithCart *batchedLookups[int64, SignedInUser]
+	now              func() time.Time
 }
 
 // NewAccounts returns the account service.
 func NewAccounts(db *bun.DB, hasher *PasswordHasher) *Accounts {
 	a := &Accounts{db: db, hasher: hasher, now: time.Now}
 	a.existing = &batchedLookups[int64, SignedInUser]{fetch: a.signedInUsers}
+	a.existingWithCart = &batchedLookups[int64, SignedInUser]{fetch: a.signedInUsersWithCart}
 	return a
 }
 

@@ -347,7 +347,7 @@ type CartVersion struct {
 // fingerprintOf hashes; cartFingerprintSQL is its fingerprint per dialect (on
 // SQLite the text itself, hashed in Go by cartFingerprint).
 func cartLinesAggSQL(pg bool) string {
-	line := "ci.product_id || ':' || ci.quantity || ':' || ci.added_price_cents"
+	line := "CAST(ci.product_id AS TEXT) || ':' || CAST(ci.quantity AS TEXT) || ':' || CAST(ci.added_price_cents AS TEXT)"
 	if pg {
 		return "string_agg(" + line + ", ',' ORDER BY ci.added_at, ci.product_id)"
 	}

@@ -10,7 +10,7 @@ import (
 // The cart version (the cart page's cache key) changes with every change of a
 // cart's lines, whatever makes it: add, a second add to the same line,
 // quantity, remove, the merge at login, checkout emptying the cart. It is the
-// same through Accounts.SignedInUser (read with the user check),
+// same through Accounts.SignedInUserWithCart (read with the user check),
 // Carts.CartState and the cart as Carts.Cart loaded it, on both databases.
 func TestCartVersion(t *testing.T) {
 	for name, d := range services.DatabasesWithURLs(t) {
@@ -29,12 +29,16 @@ func TestCartVersion(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				u, err := accounts.SignedInUser(ctx, buyer)
+				u, err := accounts.SignedInUserWithCart(ctx, buyer)
 				if err != nil || !u.Exists {
 					t.Fatalf("SignedInUser = %+v, %v", u, err)
 				}
 				if u.Cart != v || u.CartItems != n {
 					t.Fatalf("SignedInUser %+v, CartState %+v and %d items", u, v, n)
+				}
+				plain, err := accounts.SignedInUser(ctx, buyer)
+				if err != nil || plain.CartItems != n || plain.Cart != (services.CartVersion{}) {
+					t.Fatalf("SignedInUser %+v, %v: want %d items and no version read", plain, err, n)
 				}
 				cart, err := carts.Cart(ctx, me)
 				if err != nil || cart.Version != v.Version {

@@ -2,12 +2,10 @@ package services
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect"
 
 	"github.com/storefront/storefront/models"
 )
@@ -24,7 +22,8 @@ type SignedInUser struct {
 	Exists    bool
 	CartItems int
 	// Cart names the state of the user's cart (zero: no cart yet), read in the
-	// same statement as CartItems: the cart page's cache key.
+	// same statement as CartItems, by SignedInUserWithCart only: the cart
+	// page's cache key.
 	Cart CartVersion
 }
 
@@ -40,6 +39,18 @@ func (a *Accounts) SignedInUser(ctx context.Context, id int64) (SignedInUser, er
 	return u, nil
 }
 
+// SignedInUserWithCart is SignedInUser with the version of the user's cart,
+// for the cart page (whose cache it keys): concurrent cart pages share one
+// query, which also fingerprints the cart's lines, so other pages do not pay
+// for it.
+func (a *Accounts) SignedInUserWithCart(ctx context.Context, id int64) (SignedInUser, error) {
+	u, err := a.existingWithCart.get(ctx, id)
+	if err != nil {
+		return SignedInUser{}, dbError("accounts: signed-in user", err)
+	}
+	return u, nil
+}
+
 // UserExists reports whether the account still exists (SignedInUser's check).
 func (a *Accounts) UserExists(ctx context.Context, id int64) (bool, error) {
 	u, err := a.SignedInUser(ctx, id)
@@ -47,13 +58,10 @@ func (a *Accounts) UserExists(ctx context.Context, id int64) (bool, error) {
 }
 
 // signedInUsersSQL answers a batch of SignedInUser questions: users that do not
-// exist have no row. The cart is found by carts' unique user_id, its lines by
-// cart_items' primary key (cart_id first).
-func signedInUsersSQL(pg bool) string {
-	return "SELECT u.id, COALESCE(SUM(ci.quantity), 0) AS n, COALESCE(c.id, 0) AS cart_id, " + cartFingerprintSQL(pg) + " AS cart_version" +
-		" FROM users AS u LEFT JOIN carts AS c ON c.user_id = u.id LEFT JOIN cart_items AS ci ON ci.cart_id = c.id" +
-		" WHERE u.id %s GROUP BY u.id, c.id"
-}
+// exist have no row. The cart's sum is a correlated subquery over carts'
+// unique user_id and cart_items' primary key (cart_id first).
+const signedInUsersSQL = "SELECT u.id, COALESCE((SELECT SUM(ci.quantity) FROM carts AS c JOIN cart_items AS ci ON ci.cart_id = c.id" +
+	" WHERE c.user_id = u.id), 0) AS n FROM users AS u WHERE u.id "
 
 // signedInUsers answers a batch of SignedInUser questions with one query (a
 // busy user's concurrent requests ask about the same id: it is asked once). On
@@ -61,10 +69,53 @@ func signedInUsersSQL(pg bool) string {
 // so it is planned once per connection whatever the batch's size.
 func (a *Accounts) signedInUsers(ctx context.Context, ids []int64) ([]SignedInUser, error) {
 	unique := slices.Compact(slices.Sorted(slices.Values(ids)))
+	found := make(map[int64]int, len(unique))
+	var err error
+	if db, pooled := a.db.(*bun.DB); pooled && DialectName(db) == "pg" {
+		err = queryPreparedPG(ctx, db, sqlOf(signedInUsersSQL+"= ANY(?)", unique), func(r pgx.Rows) error {
+			var id, n int64
+			err := r.Scan(&id, &n)
+			found[id] = int(n)
+			return err
+		})
+	} else {
+		var rows []struct {
+			ID int64 `bun:"id"`
+			N  int   `bun:"n"`
+		}
+		err = a.db.NewRaw(signedInUsersSQL+"IN (?)", bun.In(unique)).Scan(ctx, &rows)
+		for _, r := range rows {
+			found[r.ID] = r.N
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SignedInUser, len(ids))
+	for i, id := range ids {
+		n, ok := found[id]
+		out[i] = SignedInUser{Exists: ok, CartItems: n}
+	}
+	return out, nil
+}
+
+// signedInUsersWithCartSQL is signedInUsersSQL that also returns each user's
+// cart id and the fingerprint of its lines (services.CartVersion).
+func signedInUsersWithCartSQL(pg bool) string {
+	lines := " FROM cart_items AS ci WHERE ci.cart_id = c.id)"
+	return "SELECT u.id, COALESCE((SELECT SUM(ci.quantity)" + lines + ", 0) AS n, COALESCE(c.id, 0) AS cart_id," +
+		" COALESCE((SELECT " + cartFingerprintSQL(pg) + lines + ", '') AS cart_version" +
+		" FROM users AS u LEFT JOIN carts AS c ON c.user_id = u.id WHERE u.id "
+}
+
+// signedInUsersWithCart answers a batch of SignedInUserWithCart questions
+// with one query, as signedInUsers does.
+func (a *Accounts) signedInUsersWithCart(ctx context.Context, ids []int64) ([]SignedInUser, error) {
+	unique := slices.Compact(slices.Sorted(slices.Values(ids)))
 	found := make(map[int64]SignedInUser, len(unique))
 	var err error
 	if db, pooled := a.db.(*bun.DB); pooled && DialectName(db) == "pg" {
-		err = queryPreparedPG(ctx, db, sqlOf(fmt.Sprintf(signedInUsersSQL(true), "= ANY(?)"), unique), func(r pgx.Rows) error {
+		err = queryPreparedPG(ctx, db, sqlOf(signedInUsersWithCartSQL(true)+"= ANY(?)", unique), func(r pgx.Rows) error {
 			var id, n int64
 			u := SignedInUser{Exists: true}
 			err := r.Scan(&id, &n, &u.Cart.ID, &u.Cart.Version)
@@ -79,10 +130,9 @@ func (a *Accounts) signedInUsers(ctx context.Context, ids []int64) ([]SignedInUs
 			CartID      int64  `bun:"cart_id"`
 			CartVersion string `bun:"cart_version"`
 		}
-		pg := a.db.Dialect().Name() == dialect.PG
-		err = a.db.NewRaw(fmt.Sprintf(signedInUsersSQL(pg), "IN (?)"), bun.In(unique)).Scan(ctx, &rows)
+		err = a.db.NewRaw(signedInUsersWithCartSQL(false)+"IN (?)", bun.In(unique)).Scan(ctx, &rows)
 		for _, r := range rows {
-			found[r.ID] = SignedInUser{Exists: true, CartItems: r.N, Cart: CartVersion{ID: r.CartID, Version: cartFingerprint(pg, r.CartVersion)}}
+			found[r.ID] = SignedInUser{Exists: true, CartItems: r.N, Cart: CartVersion{ID: r.CartID, Version: cartFingerprint(false, r.CartVersion)}}
 		}
 	}
 	if err != nil {
