@@ -54,7 +54,7 @@ func productCard(product models.Product, media MediaURL, lazy bool, name templ.C
 			return templ_7745c5c3_Err
 		}
 		if product.Cover.IsZero() {
-			templ_7745c5c3_Err = picturePlaceholder("aspect-[4/3] w-full").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = cardPicturePlaceholder().Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
