@@ -72,6 +72,7 @@ func (m *sessionMiddleware) liveSession(c *fiber.Ctx, id string) (*services.Sess
 		}
 		st := state(c)
 		st.userCartItems, st.userCartKnown = user.CartItems, true
+		st.userDashboardVersion = user.DashboardVersion
 	}
 	alive, err := m.sessions.Touch(ctx, sess)
 	if err != nil || !alive {
