@@ -175,6 +175,10 @@ func newSite(deps Deps) (*site, error) {
 	if err != nil {
 		return nil, err
 	}
+	accountPages, err := newFragmentCache(maxAccountPages)
+	if err != nil {
+		return nil, err
+	}
 
 	w := newWeb(deps.Log, cfg.CookieSecure, assets.urls)
 	w.shop = shopInfo{baseURL: strings.TrimSuffix(cfg.PublicURL, "/"), currency: cmp.Or(cfg.Currency, models.DefaultCurrency)}
@@ -203,7 +207,7 @@ func newSite(deps Deps) (*site, error) {
 		seo:      &seoHandlers{web: w, listing: deps.Catalog},
 		auth: &authHandlers{web: w, accounts: deps.Accounts, sessions: deps.Sessions, logins: deps.Throttle,
 			devices: devices},
-		account:   &accountHandlers{web: w, users: deps.Accounts, products: deps.Catalog, media: media},
+		account:   &accountHandlers{web: w, users: deps.Accounts, products: deps.Catalog, media: media, pages: accountPages},
 		passwords: &passwordHandlers{web: w, resets: deps.AccountSecurity, limiter: deps.Throttle, sessions: deps.Sessions},
 		credentials: &accountSecurityHandlers{web: w, security: deps.AccountSecurity, sessions: deps.Sessions,
 			logins: deps.Throttle, devices: devices},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"hash/fnv"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,27 @@ type fragment struct {
 	body    []byte   // guest pages only; never modified once cached
 	etag    string
 	made    time.Time
+	// csrfParts is main content with forms (the account page) instead of
+	// html: the pieces between which the visitor's CSRF token goes.
+	csrfParts []string
+}
+
+// withToken is csrfParts' content with token in each form.
+func (f fragment) withToken(token string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		escaped := templ.EscapeString(token)
+		for i, part := range f.csrfParts {
+			if i > 0 {
+				if _, err := io.WriteString(w, escaped); err != nil {
+					return err
+				}
+			}
+			if _, err := io.WriteString(w, part); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // fragmentCache holds fragments by key, each with its version. A new version

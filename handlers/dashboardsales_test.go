@@ -37,6 +37,12 @@ func (s *shop) orderOf(status models.OrderStatus, lines ...[4]int64) {
 		s.t.Fatal(err)
 	}
 	for _, l := range lines {
+		if status == models.OrderPaid {
+			// As the payment's transaction does: the seller's dashboard counts it.
+			if _, err := s.db.NewRaw("UPDATE users SET dashboard_version = dashboard_version + 1 WHERE id = ?", l[1]).Exec(ctx); err != nil {
+				s.t.Fatal(err)
+			}
+		}
 		if _, err := s.db.NewRaw(`INSERT INTO order_lines (order_id, product_id, seller_id, product_name, unit_price_cents, quantity)
 			VALUES (?, ?, ?, 'x', ?, ?) RETURNING id`, orderID, l[0], l[1], l[3], l[2]).Exec(ctx); err != nil {
 			s.t.Fatal(err)

@@ -81,6 +81,7 @@ func (m *sessionMiddleware) liveSession(c *fiber.Ctx, id string) (*services.Sess
 		st := state(c)
 		st.userCartItems, st.userCartKnown = user.CartItems, true
 		st.userCart, st.userCartVersioned = user.Cart, cartPage
+		st.userDashboardVersion = user.DashboardVersion
 	}
 	alive, err := m.sessions.Touch(ctx, sess)
 	if err != nil || !alive {

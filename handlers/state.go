@@ -32,6 +32,10 @@ type requestState struct {
 	// userCartItems on the cart page only (userCartVersioned): its cache key.
 	userCart          services.CartVersion
 	userCartVersioned bool
+	// userDashboardVersion is the signed-in user's dashboard version, read
+	// with the cart count (valid when userCartKnown): the account page is
+	// cached under it.
+	userDashboardVersion int64
 	// unconfirmedCartAdd: a plain form (a cached product card, which holds no
 	// token) posted to the cart by a visitor with a session, without a token:
 	// the add handler changes nothing and asks for a confirmation with one.

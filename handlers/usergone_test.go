@@ -48,6 +48,12 @@ func TestUserDeletedMidRequestIsSignedOut(t *testing.T) {
 			c, email := s.signedIn()
 			other := s.client()
 			other.cookies = map[string]string{"__Host-sid": c.sid()}
+			// The account page is cached per dashboard version (signedIn
+			// showed it): a new version makes this request build it again,
+			// loading the user.
+			if _, err := s.db.NewRaw("UPDATE users SET dashboard_version = dashboard_version + 1 WHERE email = ?", email).Exec(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 			hook := &deleteUserBefore{db: s.db, match: tc.match, email: email}
 			s.db.AddQueryHook(hook)
 

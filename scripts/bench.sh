@@ -98,6 +98,9 @@ for _ in $(seq 100); do
 done
 
 echo "bench: PostgreSQL pid $pg_pid on :$pg_port, Redis pid $redis_pid on :$redis_port; app GOMAXPROCS=$gomaxprocs, pinning: $([ "$sut_cpu" -ge 0 ] && echo "SUT on CPU $sut_cpu, wrk on CPU $client_cpu" || echo none)"
+# benchrun fails when a scenario had errors (its report says which); the image
+# benchmark is independent of that, so it still runs and the failure is kept.
+status=0
 "${client[@]}" "$work/benchrun" \
   -app "$work/storefront" \
   -database-url "postgres://postgres@127.0.0.1:$pg_port/storefront_bench?sslmode=disable" \
@@ -107,9 +110,9 @@ echo "bench: PostgreSQL pid $pg_pid on :$pg_port, Redis pid $redis_pid on :$redi
   -cpus "$cpus" -rounds "${BENCH_ROUNDS:-5}" -warmup "${BENCH_WARMUP:-2s}" -duration "${BENCH_DURATION:-8s}" \
   -profile "${BENCH_PROFILE:-5s}" \
   -only "${BENCH_ONLY:-}" -products "${BENCH_PRODUCTS:-1000}" -sellers "${BENCH_SELLERS:-0}" -search="$([ "${BENCH_SEARCH:-0}" = 1 ] && echo true || echo false)" \
-  -work "$work" -out "${BENCH_OUT:-bench/results/latest.md}"
+  -work "$work" -out "${BENCH_OUT:-bench/results/latest.md}" || status=$?
 
-[ "${BENCH_IMAGES:-1}" = 0 ] && exit 0
+[ "${BENCH_IMAGES:-1}" = 0 ] && exit "$status"
 # The image pipeline is CPU- and memory-bound, not HTTP-bound: a Go benchmark
 # measures one 12-megapixel JPEG upload (issue 10) on the app's CPU and core count.
 echo "bench: image processing, one 12-megapixel JPEG upload (BenchmarkProcess12MP)"
@@ -129,3 +132,4 @@ go test -c -o "$work/services.test" ./services
   grep -E '^Benchmark' "$work/images.txt"
   echo '```'
 } >> "${BENCH_OUT:-bench/results/latest.md}"
+exit "$status"

@@ -100,7 +100,7 @@ func (c *Catalog) CreateProduct(ctx context.Context, sellerID int64, in models.P
 			return err
 		}
 		p.Store = store.Ref()
-		return bumpCatalogVersion(ctx, tx)
+		return bumpVersions(ctx, tx, sellerID)
 	})
 	if err != nil {
 		return nil, dbError("catalog: create product", err) // BEGIN and COMMIT can fail too

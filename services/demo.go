@@ -67,7 +67,7 @@ func SeedDemo(ctx context.Context, db *bun.DB) (int, error) {
 		if _, err := tx.NewInsert().Model(&products).Exec(ctx); err != nil {
 			return err
 		}
-		return bumpCatalogVersion(ctx, tx)
+		return bumpVersions(ctx, tx, seller.ID)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("demo: seed: %w", err)

@@ -99,7 +99,9 @@ func (s *AccountSecurity) ConfirmEmailChange(ctx context.Context, token string) 
 		if user, err = s.tokenUser(ctx, tx, t); err != nil {
 			return err
 		}
-		_, err = tx.NewUpdate().Model((*models.User)(nil)).Set("email = ?", t.NewEmail).Where("id = ?", user.ID).Exec(ctx)
+		// The account page shows the address: its cached copy goes too.
+		_, err = tx.NewUpdate().Model((*models.User)(nil)).Set("email = ?", t.NewEmail).
+			Set("dashboard_version = ?", newDashboardVersion()).Where("id = ?", user.ID).Exec(ctx)
 		if isUniqueViolation(err) {
 			return ErrEmailTakenMeanwhile
 		}

@@ -157,6 +157,10 @@ func (o *Orders) markPaid(ctx context.Context, tx bun.Tx, order *orderRow, ev Pa
 	if err := setStatus(ctx, tx, order.ID, models.OrderPaid, note, &now); err != nil {
 		return "", err
 	}
+	// The sellers' dashboards count the sale.
+	if err := bumpOrderSellers(ctx, tx, order.ID); err != nil {
+		return "", err
+	}
 	paid := *order
 	paid.Status, paid.PaidAt, paid.Note = models.OrderPaid, &now, note
 	return models.PaymentPaid, o.queuePaidMails(ctx, tx, &paid)

@@ -100,7 +100,7 @@ func (s *ProductImages) AddImages(ctx context.Context, sellerID, productID int64
 		if err := copyCover(ctx, tx, productID); err != nil {
 			return err
 		}
-		return bumpCatalogVersion(ctx, tx)
+		return bumpVersions(ctx, tx, sellerID)
 	})
 	if err != nil {
 		return nil, dbError("images: add", err)
@@ -162,7 +162,8 @@ func (s *ProductImages) DeleteImage(ctx context.Context, sellerID, productID, im
 }
 
 // change runs fn in one transaction with the seller's product locked (or
-// ENOTFOUND), then copies the cover and gives the catalogue a new version.
+// ENOTFOUND), then copies the cover and gives the catalogue and the seller's
+// dashboard a new version.
 func (s *ProductImages) change(ctx context.Context, sellerID, productID int64, op string, fn func(ctx context.Context, tx bun.Tx) error) error {
 	err := InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := lockOwnedProduct(ctx, tx, sellerID, productID); err != nil {
@@ -174,7 +175,7 @@ func (s *ProductImages) change(ctx context.Context, sellerID, productID int64, o
 		if err := copyCover(ctx, tx, productID); err != nil {
 			return err
 		}
-		return bumpCatalogVersion(ctx, tx)
+		return bumpVersions(ctx, tx, sellerID)
 	})
 	return dbError(op, err)
 }

@@ -81,7 +81,7 @@ func (c *Catalog) UpdateProduct(ctx context.Context, sellerID, id int64, in mode
 		if err != nil {
 			return dbError("catalog: update product", err)
 		}
-		return bumpCatalogVersion(ctx, tx)
+		return bumpVersions(ctx, tx, sellerID)
 	})
 	if err != nil {
 		return nil, dbError("catalog: update product", err)
@@ -117,7 +117,7 @@ func (c *Catalog) setStatus(ctx context.Context, sellerID, id int64, status mode
 		if _, err := tx.NewUpdate().Model(p).Column("status", "updated_at").WherePK().Exec(ctx); err != nil {
 			return dbError("catalog: set product status", err)
 		}
-		return bumpCatalogVersion(ctx, tx)
+		return bumpVersions(ctx, tx, sellerID)
 	})
 	return dbError("catalog: set product status", err)
 }
@@ -137,7 +137,7 @@ func (c *Catalog) DeleteProduct(ctx context.Context, sellerID, id int64) error {
 		if _, err := tx.NewUpdate().Model(p).Column("deleted_at", "updated_at").WherePK().Exec(ctx); err != nil {
 			return dbError("catalog: delete product", err)
 		}
-		return bumpCatalogVersion(ctx, tx)
+		return bumpVersions(ctx, tx, sellerID)
 	})
 	return dbError("catalog: delete product", err)
 }

@@ -88,7 +88,7 @@ func (s *Stores) CreateStore(ctx context.Context, userID int64, in models.StoreI
 		if created == nil {
 			return errHasStore
 		}
-		return bumpCatalogVersion(ctx, tx)
+		return bumpVersions(ctx, tx, userID)
 	})
 	if err != nil {
 		return nil, dbError("stores: create", err)
@@ -135,8 +135,8 @@ func (s *Stores) UpdateStore(ctx context.Context, userID int64, in models.StoreI
 			}
 			return dbError("stores: update", err)
 		}
-		// Product cards and pages name the store.
-		return bumpCatalogVersion(ctx, tx)
+		// Product cards and pages name the store, and so does the dashboard.
+		return bumpVersions(ctx, tx, userID)
 	})
 	if err != nil {
 		return nil, dbError("stores: update", err)

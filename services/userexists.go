@@ -16,8 +16,10 @@ import (
 var ErrUserGone = models.Errorf(models.ENOTFOUND, "This account no longer exists.")
 
 // SignedInUser is what every signed-in request learns about its user: whether
-// the account still exists (no session outlives its user) and how many items
-// its cart holds (the nav's count on every page). One query answers both.
+// the account still exists (no session outlives its user), how many items
+// its cart holds (the nav's count on every page) and its dashboard's version
+// (dashboardversion.go: the account page is cached under it). One query
+// answers all three.
 type SignedInUser struct {
 	Exists    bool
 	CartItems int
@@ -25,6 +27,8 @@ type SignedInUser struct {
 	// same statement as CartItems, by SignedInUserWithCart only: the cart
 	// page's cache key.
 	Cart CartVersion
+	// DashboardVersion names the state of the user's account page.
+	DashboardVersion int64
 }
 
 // SignedInUser reads the user's SignedInUser. Every signed-in request asks;
@@ -61,7 +65,7 @@ func (a *Accounts) UserExists(ctx context.Context, id int64) (bool, error) {
 // exist have no row. The cart's sum is a correlated subquery over carts'
 // unique user_id and cart_items' primary key (cart_id first).
 const signedInUsersSQL = "SELECT u.id, COALESCE((SELECT SUM(ci.quantity) FROM carts AS c JOIN cart_items AS ci ON ci.cart_id = c.id" +
-	" WHERE c.user_id = u.id), 0) AS n FROM users AS u WHERE u.id "
+	" WHERE c.user_id = u.id), 0) AS n, u.dashboard_version FROM users AS u WHERE u.id "
 
 // signedInUsers answers a batch of SignedInUser questions with one query (a
 // busy user's concurrent requests ask about the same id: it is asked once). On
@@ -69,23 +73,24 @@ const signedInUsersSQL = "SELECT u.id, COALESCE((SELECT SUM(ci.quantity) FROM ca
 // so it is planned once per connection whatever the batch's size.
 func (a *Accounts) signedInUsers(ctx context.Context, ids []int64) ([]SignedInUser, error) {
 	unique := slices.Compact(slices.Sorted(slices.Values(ids)))
-	found := make(map[int64]int, len(unique))
+	found := make(map[int64]SignedInUser, len(unique))
 	var err error
 	if db, pooled := a.db.(*bun.DB); pooled && DialectName(db) == "pg" {
 		err = queryPreparedPG(ctx, db, sqlOf(signedInUsersSQL+"= ANY(?)", unique), func(r pgx.Rows) error {
-			var id, n int64
-			err := r.Scan(&id, &n)
-			found[id] = int(n)
+			var id, n, version int64
+			err := r.Scan(&id, &n, &version)
+			found[id] = SignedInUser{Exists: true, CartItems: int(n), DashboardVersion: version}
 			return err
 		})
 	} else {
 		var rows []struct {
-			ID int64 `bun:"id"`
-			N  int   `bun:"n"`
+			ID      int64 `bun:"id"`
+			N       int   `bun:"n"`
+			Version int64 `bun:"dashboard_version"`
 		}
 		err = a.db.NewRaw(signedInUsersSQL+"IN (?)", bun.In(unique)).Scan(ctx, &rows)
 		for _, r := range rows {
-			found[r.ID] = r.N
+			found[r.ID] = SignedInUser{Exists: true, CartItems: r.N, DashboardVersion: r.Version}
 		}
 	}
 	if err != nil {
@@ -93,8 +98,7 @@ func (a *Accounts) signedInUsers(ctx context.Context, ids []int64) ([]SignedInUs
 	}
 	out := make([]SignedInUser, len(ids))
 	for i, id := range ids {
-		n, ok := found[id]
-		out[i] = SignedInUser{Exists: ok, CartItems: n}
+		out[i] = found[id] // the zero SignedInUser: the account is gone
 	}
 	return out, nil
 }
@@ -103,7 +107,7 @@ func (a *Accounts) signedInUsers(ctx context.Context, ids []int64) ([]SignedInUs
 // cart id and the fingerprint of its lines (services.CartVersion).
 func signedInUsersWithCartSQL(pg bool) string {
 	lines := " FROM cart_items AS ci WHERE ci.cart_id = c.id)"
-	return "SELECT u.id, COALESCE((SELECT SUM(ci.quantity)" + lines + ", 0) AS n, COALESCE(c.id, 0) AS cart_id," +
+	return "SELECT u.id, COALESCE((SELECT SUM(ci.quantity)" + lines + ", 0) AS n, u.dashboard_version, COALESCE(c.id, 0) AS cart_id," +
 		" COALESCE((SELECT " + cartFingerprintSQL(pg) + lines + ", '') AS cart_version" +
 		" FROM users AS u LEFT JOIN carts AS c ON c.user_id = u.id WHERE u.id "
 }
@@ -118,7 +122,7 @@ func (a *Accounts) signedInUsersWithCart(ctx context.Context, ids []int64) ([]Si
 		err = queryPreparedPG(ctx, db, sqlOf(signedInUsersWithCartSQL(true)+"= ANY(?)", unique), func(r pgx.Rows) error {
 			var id, n int64
 			u := SignedInUser{Exists: true}
-			err := r.Scan(&id, &n, &u.Cart.ID, &u.Cart.Version)
+			err := r.Scan(&id, &n, &u.DashboardVersion, &u.Cart.ID, &u.Cart.Version)
 			u.CartItems = int(n)
 			found[id] = u
 			return err
@@ -127,12 +131,14 @@ func (a *Accounts) signedInUsersWithCart(ctx context.Context, ids []int64) ([]Si
 		var rows []struct {
 			ID          int64  `bun:"id"`
 			N           int    `bun:"n"`
+			Version     int64  `bun:"dashboard_version"`
 			CartID      int64  `bun:"cart_id"`
 			CartVersion string `bun:"cart_version"`
 		}
 		err = a.db.NewRaw(signedInUsersWithCartSQL(false)+"IN (?)", bun.In(unique)).Scan(ctx, &rows)
 		for _, r := range rows {
-			found[r.ID] = SignedInUser{Exists: true, CartItems: r.N, Cart: CartVersion{ID: r.CartID, Version: cartFingerprint(false, r.CartVersion)}}
+			found[r.ID] = SignedInUser{Exists: true, CartItems: r.N, DashboardVersion: r.Version,
+				Cart: CartVersion{ID: r.CartID, Version: cartFingerprint(false, r.CartVersion)}}
 		}
 	}
 	if err != nil {

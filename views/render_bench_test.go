@@ -96,7 +96,8 @@ func BenchmarkRenderAccount(b *testing.B) {
 			PriceCents: p.PriceCents, CreatedAt: p.CreatedAt})
 	}
 	d.Published = len(d.Products)
-	benchRender(b, views.AccountPage(benchPage(true), user, d, paths.Media))
+	page := benchPage(true)
+	benchRender(b, views.AccountPage(page, views.AccountMain(page.CSRFToken, user, d, paths.Media)))
 }
 
 func BenchmarkRenderLogin(b *testing.B) {

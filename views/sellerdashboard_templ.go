@@ -30,7 +30,7 @@ func rowID(id int64) string { return DashboardRowIDPrefix + id64(id) }
 
 // SellerDashboard lists every product of the seller, drafts included, with
 // their counts, store and actions.
-func SellerDashboard(p Page, d models.Dashboard, media MediaURL) templ.Component {
+func SellerDashboard(csrfToken string, d models.Dashboard, media MediaURL) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -154,7 +154,7 @@ func SellerDashboard(p Page, d models.Dashboard, media MediaURL) templ.Component
 				return templ_7745c5c3_Err
 			}
 			for _, product := range d.Products {
-				templ_7745c5c3_Err = dashboardRow(DashboardRow{Product: product, MediaURL: media, CSRFToken: p.CSRFToken}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = dashboardRow(DashboardRow{Product: product, MediaURL: media, CSRFToken: csrfToken}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -42,6 +42,7 @@ func All() []Migration {
 		createOrders(),
 		createProcessedWebhookEvents(),
 		productSearch(),
+		dashboardVersion(),
 	}
 }
 
