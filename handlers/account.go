@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -85,7 +84,7 @@ func (h *accountHandlers) show(c *fiber.Ctx) error {
 		if err := main.Render(c.UserContext(), &buf); err != nil {
 			return err
 		}
-		f = fragment{version: version, csrfParts: strings.Split(buf.String(), hole), made: now}
+		f = fragment{version: version, tokenParts: splitAtMark(buf.Bytes(), hole), made: now}
 		h.pages.put(key, f)
 	}
 	return render(c, fiber.StatusOK, views.AccountPage(p, f.withToken(p.CSRFToken)))

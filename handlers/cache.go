@@ -33,20 +33,25 @@ type fragment struct {
 	version string
 	head    pageHead
 	html    string
-	parts   []string // cart pages: the content split at the CSRF token's mark
-	body    []byte   // guest pages only; never modified once cached
+	body    []byte // guest pages only; never modified once cached
 	etag    string
 	made    time.Time
-	// csrfParts is main content with forms (the account page) instead of
-	// html: the pieces between which the visitor's CSRF token goes.
-	csrfParts []string
+	// tokenParts is main content with forms (the account and cart pages)
+	// instead of html: rendered with a random mark where the CSRF token goes
+	// and split there (splitAtMark), so no visitor's token is ever cached.
+	tokenParts []string
 }
 
-// withToken is csrfParts' content with token in each form.
+// splitAtMark keeps rendered content as the pieces around each mark.
+func splitAtMark(rendered []byte, mark string) []string {
+	return strings.Split(string(rendered), mark)
+}
+
+// withToken is tokenParts' content with token in each form.
 func (f fragment) withToken(token string) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		escaped := templ.EscapeString(token)
-		for i, part := range f.csrfParts {
+		for i, part := range f.tokenParts {
 			if i > 0 {
 				if _, err := io.WriteString(w, escaped); err != nil {
 					return err
