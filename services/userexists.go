@@ -61,65 +61,43 @@ func (a *Accounts) UserExists(ctx context.Context, id int64) (bool, error) {
 	return u.Exists, err
 }
 
-// signedInUsersSQL answers a batch of SignedInUser questions: users that do not
-// exist have no row. The cart's sum is a correlated subquery over carts'
-// unique user_id and cart_items' primary key (cart_id first).
-const signedInUsersSQL = "SELECT u.id, COALESCE((SELECT SUM(ci.quantity) FROM carts AS c JOIN cart_items AS ci ON ci.cart_id = c.id" +
-	" WHERE c.user_id = u.id), 0) AS n, u.dashboard_version FROM users AS u WHERE u.id "
-
 // signedInUsers answers a batch of SignedInUser questions with one query (a
 // busy user's concurrent requests ask about the same id: it is asked once). On
 // PostgreSQL it is a prepared statement with the ids as one array parameter,
 // so it is planned once per connection whatever the batch's size.
 func (a *Accounts) signedInUsers(ctx context.Context, ids []int64) ([]SignedInUser, error) {
-	unique := slices.Compact(slices.Sorted(slices.Values(ids)))
-	found := make(map[int64]SignedInUser, len(unique))
-	var err error
-	if db, pooled := a.db.(*bun.DB); pooled && DialectName(db) == "pg" {
-		err = queryPreparedPG(ctx, db, sqlOf(signedInUsersSQL+"= ANY(?)", unique), func(r pgx.Rows) error {
-			var id, n, version int64
-			err := r.Scan(&id, &n, &version)
-			found[id] = SignedInUser{Exists: true, CartItems: int(n), DashboardVersion: version}
-			return err
-		})
-	} else {
-		var rows []struct {
-			ID      int64 `bun:"id"`
-			N       int   `bun:"n"`
-			Version int64 `bun:"dashboard_version"`
-		}
-		err = a.db.NewRaw(signedInUsersSQL+"IN (?)", bun.In(unique)).Scan(ctx, &rows)
-		for _, r := range rows {
-			found[r.ID] = SignedInUser{Exists: true, CartItems: r.N, DashboardVersion: r.Version}
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	out := make([]SignedInUser, len(ids))
-	for i, id := range ids {
-		out[i] = found[id] // the zero SignedInUser: the account is gone
-	}
-	return out, nil
+	return a.signedInUsersReading(ctx, ids, false)
 }
 
-// signedInUsersWithCartSQL is signedInUsersSQL that also returns each user's
-// cart id and the fingerprint of its lines (services.CartVersion).
-func signedInUsersWithCartSQL(pg bool) string {
+// signedInUsersWithCart answers a batch of SignedInUserWithCart questions
+// the same way, with the cart's version.
+func (a *Accounts) signedInUsersWithCart(ctx context.Context, ids []int64) ([]SignedInUser, error) {
+	return a.signedInUsersReading(ctx, ids, true)
+}
+
+// signedInUsersSQL reads, per user, the cart's item count and the dashboard's
+// version and, withCart, the cart's id and the fingerprint of its lines
+// (services.CartVersion; zero values otherwise: every signed-in page asks,
+// and the fingerprint is for the cart page only). Users that do not exist
+// have no row. The sums are correlated subqueries over carts' unique user_id
+// and cart_items' primary key (cart_id first).
+func signedInUsersSQL(pg, withCart bool) string {
+	if !withCart {
+		return "SELECT u.id, COALESCE((SELECT SUM(ci.quantity) FROM carts AS c JOIN cart_items AS ci ON ci.cart_id = c.id" +
+			" WHERE c.user_id = u.id), 0) AS n, u.dashboard_version, 0 AS cart_id, '' AS cart_version FROM users AS u WHERE u.id "
+	}
 	lines := " FROM cart_items AS ci WHERE ci.cart_id = c.id)"
 	return "SELECT u.id, COALESCE((SELECT SUM(ci.quantity)" + lines + ", 0) AS n, u.dashboard_version, COALESCE(c.id, 0) AS cart_id," +
 		" COALESCE((SELECT " + cartFingerprintSQL(pg) + lines + ", '') AS cart_version" +
 		" FROM users AS u LEFT JOIN carts AS c ON c.user_id = u.id WHERE u.id "
 }
 
-// signedInUsersWithCart answers a batch of SignedInUserWithCart questions
-// with one query, as signedInUsers does.
-func (a *Accounts) signedInUsersWithCart(ctx context.Context, ids []int64) ([]SignedInUser, error) {
+func (a *Accounts) signedInUsersReading(ctx context.Context, ids []int64, withCart bool) ([]SignedInUser, error) {
 	unique := slices.Compact(slices.Sorted(slices.Values(ids)))
 	found := make(map[int64]SignedInUser, len(unique))
 	var err error
 	if db, pooled := a.db.(*bun.DB); pooled && DialectName(db) == "pg" {
-		err = queryPreparedPG(ctx, db, sqlOf(signedInUsersWithCartSQL(true)+"= ANY(?)", unique), func(r pgx.Rows) error {
+		err = queryPreparedPG(ctx, db, sqlOf(signedInUsersSQL(true, withCart)+"= ANY(?)", unique), func(r pgx.Rows) error {
 			var id, n int64
 			u := SignedInUser{Exists: true}
 			err := r.Scan(&id, &n, &u.DashboardVersion, &u.Cart.ID, &u.Cart.Version)
@@ -135,7 +113,7 @@ func (a *Accounts) signedInUsersWithCart(ctx context.Context, ids []int64) ([]Si
 			CartID      int64  `bun:"cart_id"`
 			CartVersion string `bun:"cart_version"`
 		}
-		err = a.db.NewRaw(signedInUsersWithCartSQL(false)+"IN (?)", bun.In(unique)).Scan(ctx, &rows)
+		err = a.db.NewRaw(signedInUsersSQL(false, withCart)+"IN (?)", bun.In(unique)).Scan(ctx, &rows)
 		for _, r := range rows {
 			found[r.ID] = SignedInUser{Exists: true, CartItems: r.N, DashboardVersion: r.Version,
 				Cart: CartVersion{ID: r.CartID, Version: cartFingerprint(false, r.CartVersion)}}
@@ -146,7 +124,7 @@ func (a *Accounts) signedInUsersWithCart(ctx context.Context, ids []int64) ([]Si
 	}
 	out := make([]SignedInUser, len(ids))
 	for i, id := range ids {
-		out[i] = found[id]
+		out[i] = found[id] // the zero SignedInUser: the account is gone
 	}
 	return out, nil
 }
