@@ -15,12 +15,45 @@ type Catalog struct {
 	db      bun.IDB // the database, or the caller's transaction (WithTx)
 	version *coalescedVersion
 	now     func() time.Time
+	// searches admits SearchProducts' database work in arrival order, a few
+	// at a time (CatalogConfig.SearchSlots); other reads never wait on it.
+	searches *admission
 }
 
-// NewCatalog returns the catalog service.
-func NewCatalog(db *bun.DB) *Catalog {
+// CatalogConfig configures Catalog.
+type CatalogConfig struct {
+	// SearchSlots is how many searches run in the database at once; the others
+	// wait their turn, first come first served. 0: DefaultSearchSlots.
+	SearchSlots int
+	// SearchQueue is how many searches may wait for a slot; more are refused at
+	// once with a 503. 0: DefaultSearchQueue.
+	SearchQueue int
+}
+
+// DefaultSearchSlots: two searches at a time keep the database busy (one runs
+// while the other's rows travel and its page renders) without sharing its CPU
+// among many, which stretches the broad searches (bench/notes.md, issue 11).
+const DefaultSearchSlots = 2
+
+// DefaultSearchQueue bounds the waiting searches: a request costs little while
+// it waits, and REQUEST_TIMEOUT ends the wait of any that the slots cannot
+// reach in time, so the bound only sheds a burst far beyond what they serve.
+const DefaultSearchQueue = 512
+
+// NewCatalog returns the catalog service with the default configuration.
+func NewCatalog(db *bun.DB) *Catalog { return NewCatalogWith(db, CatalogConfig{}) }
+
+// NewCatalogWith returns the catalog service configured by cfg.
+func NewCatalogWith(db *bun.DB, cfg CatalogConfig) *Catalog {
+	if cfg.SearchSlots < 1 {
+		cfg.SearchSlots = DefaultSearchSlots
+	}
+	if cfg.SearchQueue < 1 {
+		cfg.SearchQueue = DefaultSearchQueue
+	}
 	read := func(ctx context.Context) (string, error) { return readCatalogVersion(ctx, db) }
-	return &Catalog{db: db, version: &coalescedVersion{read: read}, now: time.Now}
+	return &Catalog{db: db, version: &coalescedVersion{read: read}, now: time.Now,
+		searches: newAdmission(cfg.SearchSlots, cfg.SearchQueue)}
 }
 
 // WithTx returns the catalog working inside tx, so that its writes become part of
