@@ -171,7 +171,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 		return n
 	}
-	cfg.Catalog.SearchSlots = count("SEARCH_SLOTS", services.DefaultSearchSlots)
+	cfg.Catalog.SearchSlots = count("SEARCH_SLOTS", services.DefaultSearchSlots())
 	cfg.Catalog.SearchQueue = count("SEARCH_QUEUE", services.DefaultSearchQueue)
 	cfg.ReadTimeout = duration("READ_TIMEOUT", 10*time.Second)
 	cfg.WriteTimeout = duration("WRITE_TIMEOUT", 15*time.Second)

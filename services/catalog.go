@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"runtime"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -23,17 +24,19 @@ type Catalog struct {
 // CatalogConfig configures Catalog.
 type CatalogConfig struct {
 	// SearchSlots is how many searches run in the database at once; the others
-	// wait their turn, first come first served. 0: DefaultSearchSlots.
+	// wait their turn, first come first served. 0: DefaultSearchSlots().
 	SearchSlots int
 	// SearchQueue is how many searches may wait for a slot; more are refused at
 	// once with a 503. 0: DefaultSearchQueue.
 	SearchQueue int
 }
 
-// DefaultSearchSlots: two searches at a time keep the database busy (one runs
-// while the other's rows travel and its page renders) without sharing its CPU
-// among many, which stretches the broad searches (bench/notes.md, issue 11).
-const DefaultSearchSlots = 2
+// DefaultSearchSlots is three of the four connections per core the pool has
+// (OpenDB), so a search never waits for the pool in its random order and one
+// connection per core stays free for the pages that do not search. Fewer
+// slots cost more CPU per search than they save (bench/notes.md, issue 11:
+// with two, on one core, 15-20 % fewer searches a second).
+func DefaultSearchSlots() int { return 3 * runtime.GOMAXPROCS(0) }
 
 // DefaultSearchQueue bounds the waiting searches: a request costs little while
 // it waits, and REQUEST_TIMEOUT ends the wait of any that the slots cannot
@@ -46,7 +49,7 @@ func NewCatalog(db *bun.DB) *Catalog { return NewCatalogWith(db, CatalogConfig{}
 // NewCatalogWith returns the catalog service configured by cfg.
 func NewCatalogWith(db *bun.DB, cfg CatalogConfig) *Catalog {
 	if cfg.SearchSlots < 1 {
-		cfg.SearchSlots = DefaultSearchSlots
+		cfg.SearchSlots = DefaultSearchSlots()
 	}
 	if cfg.SearchQueue < 1 {
 		cfg.SearchQueue = DefaultSearchQueue
