@@ -183,22 +183,23 @@ func TestCartAddGroupAnswersEachAddAsAlone(t *testing.T) {
 	s.add(other, first, 2)
 	newcomer := s.user("newcomer") // no cart yet: the transaction makes it
 	me, them, fresh := models.CartOwner{UserID: buyer}, models.CartOwner{UserID: other}, models.CartOwner{UserID: newcomer}
-	// The group runs in the order of its row locks (owner, then product; the
-	// mug before the lamp), each add seeing the writes of those before it.
+	// The group runs in the order of its row locks (owner, then product: the
+	// mug before the lamp, whatever order they came in), each add seeing the
+	// writes of those before it.
 	cases := []struct {
 		add   services.GroupAdd
 		count int
 		code  models.Code
 		msg   string
 	}{
+		{services.GroupAdd{Owner: me, ProductID: lamp, Qty: 4}, 0, models.ECONFLICT, "Only 3 left."},
+		{services.GroupAdd{Owner: me, ProductID: lamp, Qty: 3}, 103, "", ""},
 		{services.GroupAdd{Owner: me, ProductID: mug, Qty: 60}, 61, "", ""},
 		{services.GroupAdd{Owner: me, ProductID: mine, Qty: 1}, 0, models.EINVALID, "You cannot buy your own product."},
 		{services.GroupAdd{Owner: me, ProductID: gone, Qty: 1}, 0, models.ECONFLICT, "This product is no longer available."},
 		{services.GroupAdd{Owner: me, ProductID: 999999, Qty: 1}, 0, models.ENOTFOUND, ""},
 		{services.GroupAdd{Owner: me, ProductID: mug, Qty: 60}, 100, "", ""}, // the line capped at 99
 		{services.GroupAdd{Owner: them, ProductID: mug, Qty: 3}, 5, "", ""},
-		{services.GroupAdd{Owner: me, ProductID: lamp, Qty: 4}, 0, models.ECONFLICT, "Only 3 left."},
-		{services.GroupAdd{Owner: me, ProductID: lamp, Qty: 3}, 103, "", ""},
 		{services.GroupAdd{Owner: them, ProductID: lamp, Qty: 1}, 6, "", ""}, // only checkout takes stock
 		{services.GroupAdd{Owner: fresh, ProductID: mug, Qty: 7}, 7, "", ""},
 	}
