@@ -61,29 +61,38 @@ func checkSerialOrder(t *testing.T, lines map[int64]int, answers []answeredAdd) 
 	for _, n := range lines {
 		total += n
 	}
-	left := append([]answeredAdd(nil), answers...)
-	for len(left) > 0 {
-		next := -1
-		for i, a := range left {
-			if a.err != nil {
-				t.Fatalf("add %d of product %d: %v", a.qty, a.product, a.err)
-			}
-			grown := min(lines[a.product]+a.qty, models.CartMaxQuantity) - lines[a.product]
-			if a.count == total+grown {
-				next = i
-				break
-			}
+	for _, a := range answers {
+		if a.err != nil {
+			t.Fatalf("add %d of product %d: %v", a.qty, a.product, a.err)
 		}
-		if next < 0 {
-			t.Fatalf("no add can come next after a total of %d (lines %v): answers left %+v", total, lines, left)
-		}
-		a := left[next]
-		grown := min(lines[a.product]+a.qty, models.CartMaxQuantity) - lines[a.product]
-		lines[a.product] += grown
-		total += grown
-		left = append(left[:next], left[next+1:]...)
+	}
+	if !serialOrderExists(lines, total, answers) {
+		t.Fatalf("no order of the adds gives these answers (from a total of %d): %+v", total, answers)
 	}
 	return lines
+}
+
+// serialOrderExists says whether some order of the adds left, from lines
+// (total items), gives each its answered count; if so lines ends as after
+// them. It searches: with the cap, an add can match a count that is not its
+// own by chance, so the first match is not always the right one.
+func serialOrderExists(lines map[int64]int, total int, left []answeredAdd) bool {
+	if len(left) == 0 {
+		return true
+	}
+	for i, a := range left {
+		grown := min(lines[a.product]+a.qty, models.CartMaxQuantity) - lines[a.product]
+		if a.count != total+grown {
+			continue
+		}
+		lines[a.product] += grown
+		rest := append(append([]answeredAdd(nil), left[:i]...), left[i+1:]...)
+		if serialOrderExists(lines, total+grown, rest) {
+			return true
+		}
+		lines[a.product] -= grown
+	}
+	return false
 }
 
 // cartLines returns the quantity of each line of buyer's cart.
