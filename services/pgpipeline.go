@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -54,6 +55,25 @@ func preparedTxPG(ctx context.Context, conn *pgx.Conn, queries []sqlQuery, scan 
 		// before the connection goes back to the pool, or drop the connection.
 		if _, rbErr := pg.Exec(ctx, "ROLLBACK").ReadAll(); rbErr != nil {
 			pg.Close(ctx)
+		}
+	}
+	var refused *pgconn.PgError
+	if errors.As(err, &refused) && !pg.IsClosed() {
+		// A schema change can leave a prepared statement unusable ("cached
+		// plan must not change result type"): forget this group's statements,
+		// so that the next group prepares them again, as pgx's statement cache
+		// does for queryPreparedPG. Refused groups are rare; this costs a
+		// round trip each.
+		forgotten := map[string]bool{}
+		for _, sd := range statements {
+			if forgotten[sd.SQL] {
+				continue
+			}
+			forgotten[sd.SQL] = true
+			if conn.Deallocate(ctx, sd.SQL) != nil {
+				pg.Close(ctx)
+				break
+			}
 		}
 	}
 	return err

@@ -42,7 +42,7 @@ func withPgxConn(ctx context.Context, db *bun.DB, fn func(*pgx.Conn) error) erro
 	return conn.Raw(func(driverConn any) error {
 		c, ok := driverConn.(*stdlib.Conn)
 		if !ok {
-			return fmt.Errorf("prepared query needs the pgx driver, not %T", driverConn)
+			return fmt.Errorf("needs the pgx driver, not %T", driverConn)
 		}
 		return fn(c.Conn())
 	})
