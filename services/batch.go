@@ -12,6 +12,10 @@ import (
 // "does this user still exist") with one round trip for all the callers that are
 // waiting, instead of one each. A read still starts only after its caller asked,
 // so a value changed before a request began is never answered from older data.
+//
+// It also groups writes (Carts' adds, cartaddbatch.go): fetch then writes its
+// keys together, and every caller waits for the write that holds its own. The
+// lookups are never merged, so a key asked twice is fetched (written) twice.
 type batchedLookups[K comparable, V any] struct {
 	// fetch returns one value per key, in the order of keys.
 	fetch func(ctx context.Context, keys []K) ([]V, error)

@@ -28,6 +28,9 @@ type Carts struct {
 	// userCounts answers ItemCount for signed-in users, whose every page shows
 	// the count in the nav: concurrent requests share one query (batchedLookups).
 	userCounts *batchedLookups[int64, int]
+	// adds writes concurrent adds on PostgreSQL as one transaction each group
+	// (cartaddbatch.go); nil on SQLite, whose adds take the transaction.
+	adds *batchedLookups[cartAdd, cartAddResult]
 }
 
 // CartsConfig configures Carts.
@@ -83,6 +86,11 @@ func NewCarts(db *bun.DB, cfg CartsConfig) *Carts {
 	c.userCounts = &batchedLookups[int64, int]{fetch: func(ctx context.Context, ids []int64) ([]int, error) {
 		return itemCountsOfUsers(ctx, db, ids)
 	}}
+	if db.Dialect().Name() == dialect.PG {
+		c.adds = &batchedLookups[cartAdd, cartAddResult]{fetch: func(ctx context.Context, adds []cartAdd) ([]cartAddResult, error) {
+			return addItemsPG(ctx, db, adds)
+		}}
+	}
 	return c
 }
 
@@ -176,24 +184,48 @@ func (c *Carts) Add(ctx context.Context, owner models.CartOwner, productID int64
 	if _, _, err := ownerCondition(owner); err != nil {
 		return 0, err
 	}
-	if db := c.preparedDB(); db != nil {
-		o, err := addItemPG(ctx, db, owner, productID, qty, c.now())
+	if c.preparedDB() != nil {
+		// Written with the adds that wait alongside it, in one transaction. A
+		// caller whose ctx ends first gets ctx.Err(), though its add may still
+		// be committed with its group (as a request cut off after sending its
+		// statement).
+		r, err := c.adds.get(ctx, cartAdd{owner: owner, productID: productID, qty: qty, now: c.now()})
 		if err != nil {
 			return 0, dbError("carts: add item", err)
 		}
-		if !o.found {
-			return 0, errProductNotFound
+		if count, done, err := addedInGroup(owner, productID, qty, r); done {
+			return count, err
 		}
-		p := &buyableProduct{ID: productID, SellerID: o.sellerID, Stock: o.stock, OnSale: o.onSale}
-		if err := p.refusal(owner, o.have, qty); err != nil {
-			return 0, err
-		}
-		if o.line != nil {
-			return o.others + *o.line, nil
-		}
-		// Buyable, yet not written: the owner has no cart yet (a first add),
-		// or the stock changed between the statement's reads.
 	}
+	return c.addInTx(ctx, owner, productID, qty)
+}
+
+// addedInGroup turns an add's result in its group into Add's answer: the
+// cart's item count after it, or why it was refused. done is false when the
+// product may be bought yet the line was not written: the owner has no cart
+// yet (a first add), or the stock changed between the statement's reads; the
+// transaction (addInTx) then decides.
+func addedInGroup(owner models.CartOwner, productID int64, qty int, r cartAddResult) (count int, done bool, err error) {
+	if r.err != nil {
+		return 0, true, dbError("carts: add item", r.err)
+	}
+	o := r.outcome
+	if !o.found {
+		return 0, true, errProductNotFound
+	}
+	p := &buyableProduct{ID: productID, SellerID: o.sellerID, Stock: o.stock, OnSale: o.onSale}
+	if err := p.refusal(owner, o.have, qty); err != nil {
+		return 0, true, err
+	}
+	if o.line != nil {
+		return o.others + *o.line, true, nil
+	}
+	return 0, false, nil
+}
+
+// addInTx is Add as a transaction of several statements: the portable path,
+// and a first add on PostgreSQL (it makes the cart).
+func (c *Carts) addInTx(ctx context.Context, owner models.CartOwner, productID int64, qty int) (int, error) {
 	var count int
 	err := InTx(ctx, c.db, func(ctx context.Context, tx bun.Tx) error {
 		p, err := loadBuyableProduct(ctx, tx, productID)

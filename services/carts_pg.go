@@ -2,13 +2,10 @@ package services
 
 import (
 	"context"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
-
-	"github.com/storefront/storefront/models"
 )
 
 // The cart's two hot paths on PostgreSQL, each one prepared statement
@@ -70,35 +67,49 @@ type addOutcome struct {
 	others   int  // items in the cart's other lines
 }
 
-// addItemPG adds to an existing cart in one statement: it reads the product,
-// the cart and the line, and upserts the line (99 cap in the statement) only
-// when the product may be bought and its stock covers the new quantity; the
-// caller turns what it found into the same errors as the transactional path.
-// Its checks see the same snapshot as the transaction's reads did (READ
-// COMMITTED), so it is no less safe: stock is taken only at checkout.
-func addItemPG(ctx context.Context, db *bun.DB, owner models.CartOwner, productID int64, qty int, now time.Time) (addOutcome, error) {
-	cond, arg, err := ownerCondition(owner)
+// addItemQuery is the one-statement add to an existing cart: it reads the
+// product, the cart and the line, and upserts the line (99 cap in the
+// statement) only when the product may be bought and its stock covers the new
+// quantity; the caller turns what it found (addOutcome.scan) into the same
+// errors as the transactional path. Its checks see the same snapshot as the
+// transaction's reads did (READ COMMITTED), so it is no less safe: stock is
+// taken only at checkout. Run alone (addItemPG) or with other adds in one
+// transaction (addItemsPG).
+func addItemQuery(add cartAdd) (sqlQuery, error) {
+	cond, arg, err := ownerCondition(add.owner)
 	if err != nil {
-		return addOutcome{}, err
+		return sqlQuery{}, err
 	}
 	q := sqlQuery{}
 	q.add(`WITH p AS (SELECT p.id, p.seller_id, p.price_cents, p.stock, (`+onSaleSQL("p")+`) AS on_sale
-			FROM products p WHERE p.id = ?), `, productID)
+			FROM products p WHERE p.id = ?), `, add.productID)
 	q.add(`c AS (SELECT c.id FROM carts c WHERE `+cond+`), `, arg)
-	q.add(`have AS (SELECT ci.quantity FROM cart_items ci JOIN c ON ci.cart_id = c.id WHERE ci.product_id = ?), `, productID)
+	q.add(`have AS (SELECT ci.quantity FROM cart_items ci JOIN c ON ci.cart_id = c.id WHERE ci.product_id = ?), `, add.productID)
 	q.add(`ins AS (INSERT INTO cart_items (cart_id, product_id, quantity, added_price_cents, added_at)
-			SELECT c.id, p.id, ?::int, p.price_cents, ?::timestamptz FROM p, c `, qty, now)
-	q.add(`WHERE p.on_sale AND p.seller_id <> ? `, owner.UserID)
+			SELECT c.id, p.id, ?::int, p.price_cents, ?::timestamptz FROM p, c `, add.qty, add.now)
+	q.add(`WHERE p.on_sale AND p.seller_id <> ? `, add.owner.UserID)
 	q.add(`AND (p.stock IS NULL OR p.stock >= LEAST(COALESCE((SELECT quantity FROM have), 0) + ?::int, `+maxQuantitySQL()+`))
-			`+addQuantitiesSQL()+`, added_price_cents = excluded.added_price_cents RETURNING quantity) `, qty)
+			`+addQuantitiesSQL()+`, added_price_cents = excluded.added_price_cents RETURNING quantity) `, add.qty)
 	q.add(`SELECT p.seller_id, p.on_sale, p.stock, EXISTS (SELECT 1 FROM c), COALESCE((SELECT quantity FROM have), 0),
 			(SELECT quantity FROM ins),
 			(SELECT COALESCE(SUM(ci.quantity), 0) FROM cart_items ci JOIN c ON ci.cart_id = c.id WHERE ci.product_id <> ?)
-		FROM p`, productID)
+		FROM p`, add.productID)
+	return q, nil
+}
+
+// scan reads addItemQuery's row: there is one when the product exists.
+func (o *addOutcome) scan(r pgx.Rows) error {
+	o.found = true
+	return r.Scan(&o.sellerID, &o.onSale, &o.stock, &o.hasCart, &o.have, &o.line, &o.others)
+}
+
+// addItemPG runs one add on its own: its own statement, its own commit.
+func addItemPG(ctx context.Context, db *bun.DB, add cartAdd) (addOutcome, error) {
+	q, err := addItemQuery(add)
+	if err != nil {
+		return addOutcome{}, err
+	}
 	var o addOutcome
-	err = queryPreparedPG(ctx, db, q, func(r pgx.Rows) error {
-		o.found = true
-		return r.Scan(&o.sellerID, &o.onSale, &o.stock, &o.hasCart, &o.have, &o.line, &o.others)
-	})
+	err = queryPreparedPG(ctx, db, q, o.scan)
 	return o, err
 }

@@ -22,6 +22,18 @@ func queryPreparedPG(ctx context.Context, db *bun.DB, q sqlQuery, scan func(pgx.
 	if err != nil {
 		return err
 	}
+	return withPgxConn(ctx, db, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, sql, append([]any{pgx.QueryExecModeCacheStatement}, q.args...)...)
+		if err != nil {
+			return err
+		}
+		return scanRows(rows, scan)
+	})
+}
+
+// withPgxConn calls fn with one of db's pool connections as pgx's own, for
+// what database/sql cannot say (per-query modes, pipelines).
+func withPgxConn(ctx context.Context, db *bun.DB, fn func(*pgx.Conn) error) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -30,20 +42,21 @@ func queryPreparedPG(ctx context.Context, db *bun.DB, q sqlQuery, scan func(pgx.
 	return conn.Raw(func(driverConn any) error {
 		c, ok := driverConn.(*stdlib.Conn)
 		if !ok {
-			return fmt.Errorf("prepared query needs the pgx driver, not %T", driverConn)
+			return fmt.Errorf("needs the pgx driver, not %T", driverConn)
 		}
-		rows, err := c.Conn().Query(ctx, sql, append([]any{pgx.QueryExecModeCacheStatement}, q.args...)...)
-		if err != nil {
+		return fn(c.Conn())
+	})
+}
+
+// scanRows calls scan for each row and closes rows.
+func scanRows(rows pgx.Rows, scan func(pgx.Rows) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	})
+	}
+	return rows.Err()
 }
 
 // numberedPlaceholders turns bun's ? placeholders into PostgreSQL's $1, $2, …
