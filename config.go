@@ -48,9 +48,6 @@ type Config struct {
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
 	IdleTimeout  time.Duration
-	// Catalog configures the catalog service: how many uncached searches run in
-	// the database at once (SEARCH_SLOTS) and how many may wait (SEARCH_QUEUE).
-	Catalog services.CatalogConfig
 	// Workers runs background jobs in this instance; false serves web only (the
 	// jobs it enqueues wait in the database for an instance with workers).
 	Workers bool
@@ -163,16 +160,6 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if v := env("SHUTDOWN_DRAIN", "0s"); v != "0s" && v != "0" {
 		cfg.ShutdownDrain = duration("SHUTDOWN_DRAIN", 0)
 	}
-	count := func(key string, def int) int {
-		v := env(key, strconv.Itoa(def))
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			errs = append(errs, fmt.Sprintf("%s=%q is not a whole number from 1", key, v))
-		}
-		return n
-	}
-	cfg.Catalog.SearchSlots = count("SEARCH_SLOTS", services.DefaultSearchSlots())
-	cfg.Catalog.SearchQueue = count("SEARCH_QUEUE", services.DefaultSearchQueue)
 	cfg.ReadTimeout = duration("READ_TIMEOUT", 10*time.Second)
 	cfg.WriteTimeout = duration("WRITE_TIMEOUT", 15*time.Second)
 	cfg.IdleTimeout = duration("IDLE_TIMEOUT", 60*time.Second)

@@ -185,7 +185,7 @@ func run(ctx, hurry context.Context, cfg Config, log *slog.Logger, args []string
 	app, err := handlers.NewApp(handlers.Deps{
 		Log:             log,
 		Accounts:        services.NewAccounts(db, hasher),
-		Catalog:         services.NewCatalogWith(db, cfg.Catalog),
+		Catalog:         services.NewCatalog(db),
 		Sessions:        services.NewSessions(sessionStore, cfg.SessionIdleTimeout, cfg.SessionMaxLifetime),
 		Throttle:        services.NewThrottle(counter, cfg.Throttle),
 		Devices:         services.NewDevices(db),

@@ -53,9 +53,6 @@ func TestLoadConfigDefaults(t *testing.T) {
 		cfg.WriteTimeout != 15*time.Second || cfg.IdleTimeout != 60*time.Second {
 		t.Fatalf("timeouts: request %v read %v write %v idle %v", cfg.RequestTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.IdleTimeout)
 	}
-	if cfg.Catalog != (services.CatalogConfig{SearchSlots: services.DefaultSearchSlots(), SearchQueue: services.DefaultSearchQueue}) {
-		t.Fatalf("catalog: %+v", cfg.Catalog)
-	}
 }
 
 func TestLoadConfigProduction(t *testing.T) {
@@ -63,7 +60,6 @@ func TestLoadConfigProduction(t *testing.T) {
 		"DATABASE_URL": "postgres://db/shop", "REDIS_URL": "redis://cache:6379/0", "PORT": "8080",
 		"SESSION_IDLE_TIMEOUT": "2s", "SESSION_MAX_LIFETIME": "5s", "LOGIN_IP_LIMIT": "3/1m",
 		"PASSWORD_RESET_TTL": "20m", "FORGOT_IP_LIMIT": "4/2m", "FORGOT_EMAIL_LIMIT": "2/30m",
-		"SEARCH_SLOTS": "3", "SEARCH_QUEUE": "40",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -74,8 +70,7 @@ func TestLoadConfigProduction(t *testing.T) {
 	if cfg.SessionIdleTimeout != 2*time.Second || cfg.SessionMaxLifetime != 5*time.Second || cfg.Throttle.LoginPerIP.Limit != 3 ||
 		cfg.PasswordResetTTL != 20*time.Minute ||
 		cfg.Throttle.ForgotPerIP != (services.ThrottleRule{Limit: 4, Window: 2 * time.Minute}) ||
-		cfg.Throttle.ForgotPerEmail != (services.ThrottleRule{Limit: 2, Window: 30 * time.Minute}) ||
-		cfg.Catalog != (services.CatalogConfig{SearchSlots: 3, SearchQueue: 40}) {
+		cfg.Throttle.ForgotPerEmail != (services.ThrottleRule{Limit: 2, Window: 30 * time.Minute}) {
 		t.Fatalf("overrides not applied: %+v", cfg)
 	}
 	cfg, _ = loadConfig(envMap(map[string]string{"DATABASE_URL": "postgres://db/shop", "COOKIE_SECURE": "false", "ADDR": "127.0.0.1:9", "WORKERS": "false"}))
@@ -91,7 +86,7 @@ func TestLoadConfigRefusesBadValues(t *testing.T) {
 		"REQUEST_TIMEOUT": "0s", "READ_TIMEOUT": "-1s", "IDLE_TIMEOUT": "forever", "SHUTDOWN_DRAIN": "-1s",
 		"PORT": "abc", "ADDR": "localhost",
 		"LOGIN_DEVICE_LIMIT": "5", "PROXY_HEADER": "X-Client-IP", "TRUSTED_PROXIES": "10.0.0.1,proxy.internal",
-		"WORKERS": "sometimes", "SEARCH_SLOTS": "0", "SEARCH_QUEUE": "many",
+		"WORKERS": "sometimes",
 	} {
 		if _, err := loadConfig(envMap(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%q: error %v, want one naming %s", k, v, err, k)

@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"runtime"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -16,47 +15,12 @@ type Catalog struct {
 	db      bun.IDB // the database, or the caller's transaction (WithTx)
 	version *coalescedVersion
 	now     func() time.Time
-	// searches admits SearchProducts' database work in arrival order, a few
-	// at a time (CatalogConfig.SearchSlots); other reads never wait on it.
-	searches *admission
 }
 
-// CatalogConfig configures Catalog.
-type CatalogConfig struct {
-	// SearchSlots is how many searches run in the database at once; the others
-	// wait their turn, first come first served. 0: DefaultSearchSlots().
-	SearchSlots int
-	// SearchQueue is how many searches may wait for a slot; more are refused at
-	// once with a 503. 0: DefaultSearchQueue.
-	SearchQueue int
-}
-
-// DefaultSearchSlots is three of the four connections per core the pool has
-// (OpenDB), so a search never waits for the pool in its random order and one
-// connection per core stays free for the pages that do not search. Fewer
-// slots cost more CPU per search than they save (bench/notes.md, issue 11:
-// with two, on one core, 15-20 % fewer searches a second).
-func DefaultSearchSlots() int { return 3 * runtime.GOMAXPROCS(0) }
-
-// DefaultSearchQueue bounds the waiting searches: a request costs little while
-// it waits, and REQUEST_TIMEOUT ends the wait of any that the slots cannot
-// reach in time, so the bound only sheds a burst far beyond what they serve.
-const DefaultSearchQueue = 512
-
-// NewCatalog returns the catalog service with the default configuration.
-func NewCatalog(db *bun.DB) *Catalog { return NewCatalogWith(db, CatalogConfig{}) }
-
-// NewCatalogWith returns the catalog service configured by cfg.
-func NewCatalogWith(db *bun.DB, cfg CatalogConfig) *Catalog {
-	if cfg.SearchSlots < 1 {
-		cfg.SearchSlots = DefaultSearchSlots()
-	}
-	if cfg.SearchQueue < 1 {
-		cfg.SearchQueue = DefaultSearchQueue
-	}
+// NewCatalog returns the catalog service.
+func NewCatalog(db *bun.DB) *Catalog {
 	read := func(ctx context.Context) (string, error) { return readCatalogVersion(ctx, db) }
-	return &Catalog{db: db, version: &coalescedVersion{read: read}, now: time.Now,
-		searches: newAdmission(cfg.SearchSlots, cfg.SearchQueue)}
+	return &Catalog{db: db, version: &coalescedVersion{read: read}, now: time.Now}
 }
 
 // WithTx returns the catalog working inside tx, so that its writes become part of

@@ -24,10 +24,6 @@ import (
 // with nothing to look for ("the", "-mug", punctuation) matches nothing.
 func (c *Catalog) SearchProducts(ctx context.Context, q models.ProductQuery) (models.ProductPage, error) {
 	page := models.ProductPage{Number: q.Page, HasPrev: q.Page > 1}
-	if err := c.searches.enter(ctx); err != nil {
-		return page, unavailable("catalog: search waiting for its turn", err)
-	}
-	defer c.searches.leave()
 	plan, err := c.planSearch(ctx, q)
 	if err != nil || plan.none {
 		return page, err

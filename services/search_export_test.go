@@ -15,12 +15,3 @@ func (c *Catalog) SearchSQL(ctx context.Context, q models.ProductQuery) (string,
 	}
 	return c.db.NewRaw(plan.query.sql, plan.query.args...).String(), nil
 }
-
-// HoldSearchSlot (tests only) takes one of the catalog's search slots, as a
-// running search does, until release is called.
-func (c *Catalog) HoldSearchSlot(ctx context.Context) (release func(), err error) {
-	if err := c.searches.enter(ctx); err != nil {
-		return nil, err
-	}
-	return c.searches.leave, nil
-}
