@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 	"time"
 )
@@ -38,5 +40,25 @@ func TestFragmentCacheEvictsLeastRecentlyUsedOneByOne(t *testing.T) {
 	}
 	if _, ok := fc.get("v1", "c", now.Add(maxFragmentAge+time.Second)); ok {
 		t.Fatal("an entry older than maxFragmentAge was served")
+	}
+}
+
+// A whole page's ETag changes with any one byte of it, wherever it is, and is a
+// quoted strong validator.
+func TestETagChangesWithAnyByte(t *testing.T) {
+	page := []byte(strings.Repeat("<li>Pewter jug, 12.00</li>", 400))
+	tag := etagOf(page)
+	if len(tag) < 3 || tag[0] != '"' || tag[len(tag)-1] != '"' || strings.Contains(tag[1:len(tag)-1], `"`) {
+		t.Fatalf("ETag %s is not a quoted strong validator", tag)
+	}
+	for i := range page {
+		changed := bytes.Clone(page)
+		changed[i] ^= 1
+		if etagOf(changed) == tag {
+			t.Fatalf("byte %d changed, same ETag %s", i, tag)
+		}
+	}
+	if etagOf(page[:len(page)-1]) == tag || etagOf(bytes.Clone(page)) != tag {
+		t.Fatal("ETag does not follow the length, or differs for equal pages")
 	}
 }
