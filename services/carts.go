@@ -86,7 +86,9 @@ func NewCarts(db *bun.DB, cfg CartsConfig) *Carts {
 	c.userCounts = &batchedLookups[int64, int]{fetch: func(ctx context.Context, ids []int64) ([]int, error) {
 		return itemCountsOfUsers(ctx, db, ids)
 	}}
-	if db.Dialect().Name() == dialect.PG {
+	// db is nil for a Carts made only to work inside a caller's transaction
+	// (WithTx or Checkout.abandon): it never writes adds in groups.
+	if db != nil && db.Dialect().Name() == dialect.PG {
 		c.adds = &batchedLookups[cartAdd, cartAddResult]{fetch: func(ctx context.Context, adds []cartAdd) ([]cartAddResult, error) {
 			return addItemsPG(ctx, db, adds)
 		}}
@@ -184,7 +186,7 @@ func (c *Carts) Add(ctx context.Context, owner models.CartOwner, productID int64
 	if _, _, err := ownerCondition(owner); err != nil {
 		return 0, err
 	}
-	if c.preparedDB() != nil {
+	if c.adds != nil && c.preparedDB() != nil {
 		// Written with the adds that wait alongside it, in one transaction. A
 		// caller whose ctx ends first gets ctx.Err(), though its add may still
 		// be committed with its group (as a request cut off after sending its
