@@ -11,6 +11,8 @@
 #   BENCH_SEARCH=1: also the search scenarios g-j (GET /products?q=...).
 #   BENCH_ONLY=c,f: only these scenarios (and plaintext a, the ratios' base); BENCH_IMAGES=0 skips the image benchmark;
 #   BENCH_OUT: where the report goes (bench/results/latest.md).
+#   BENCH_PROFILE_DIR: keep the raw CPU profiles (cpu-<scenario>.pprof) and the binary they
+#                      belong to there, for `go tool pprof` beyond the report's top 30.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
@@ -48,6 +50,10 @@ cleanup() {
   if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true; fi
   if [ -n "$pg_pid" ]; then
     as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1 || kill -QUIT "$pg_pid" 2>/dev/null || true
+  fi
+  if [ -n "${BENCH_PROFILE_DIR:-}" ]; then
+    mkdir -p "$BENCH_PROFILE_DIR"
+    cp "$work"/cpu-*.pprof "$work/storefront" "$BENCH_PROFILE_DIR"/ 2>/dev/null || true
   fi
   rm -rf "$work"
 }
