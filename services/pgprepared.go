@@ -63,6 +63,9 @@ func scanRows(rows pgx.Rows, scan func(pgx.Rows) error) error {
 // The queries' SQL has no other question marks (no operator or literal uses
 // one); a count that does not match the arguments is refused.
 func numberedPlaceholders(s sqlQuery) (string, error) {
+	if s.numbered {
+		return s.sql, nil
+	}
 	var b strings.Builder
 	n := 0
 	for _, part := range strings.SplitAfter(s.sql, "?") {

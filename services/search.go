@@ -191,6 +191,8 @@ func addFilters(s *sqlBuilder, q models.ProductQuery) {
 type sqlQuery struct {
 	sql  string
 	args []any
+	// numbered: sql has PostgreSQL's $1, $2, … already, not bun's ?.
+	numbered bool
 }
 
 func (s *sqlQuery) add(sql string, args ...any) {

@@ -77,12 +77,13 @@ type Sessions struct {
 	idleTimeout time.Duration
 	maxLifetime time.Duration
 	now         func() time.Time
+	decoded     *decodedSessions
 }
 
 // NewSessions returns the session service. idleTimeout ends a session after that
 // long without a request; maxLifetime ends it that long after it started, however busy.
 func NewSessions(store SessionStore, idleTimeout, maxLifetime time.Duration) *Sessions {
-	return &Sessions{store: store, idleTimeout: idleTimeout, maxLifetime: maxLifetime, now: time.Now}
+	return &Sessions{store: store, idleTimeout: idleTimeout, maxLifetime: maxLifetime, now: time.Now, decoded: newDecodedSessions()}
 }
 
 // SignIn ends the old session (if any) and starts a new one for the user, with a
@@ -157,11 +158,10 @@ func (s *Sessions) decode(id string, raw []byte) *Session {
 	if raw == nil {
 		return nil
 	}
-	sess := new(Session)
-	if err := json.Unmarshal(raw, sess); err != nil || sess.CSRFToken == "" || (sess.UserID == 0 && !ValidToken(sess.CartToken)) {
+	sess, ok := s.decoded.decode(id, raw)
+	if !ok || sess.CSRFToken == "" || (sess.UserID == 0 && !ValidToken(sess.CartToken)) {
 		return nil
 	}
-	sess.ID = id
 	return sess
 }
 
