@@ -16,6 +16,7 @@ import (
 // cartStore is what the cart pages ask of services.Carts.
 type cartStore interface {
 	Add(ctx context.Context, owner models.CartOwner, productID int64, qty int) (int, error)
+	AddItem(ctx context.Context, owner models.CartOwner, productID int64, qty int) error
 	SetQuantity(ctx context.Context, owner models.CartOwner, productID int64, qty int) error
 	RemoveItem(ctx context.Context, owner models.CartOwner, productID int64) error
 	ItemCount(ctx context.Context, owner models.CartOwner) (int, error)
@@ -91,7 +92,16 @@ func (h *cartHandlers) add(c *fiber.Ctx) error {
 		h.setSessionCookie(c, sess.ID)
 	}
 	owner, _ := cartOwnerOf(st.session)
-	count, err := h.carts.Add(c.UserContext(), owner, productID, qty)
+	// Only an htmx answer shows the cart's count (the nav's, swapped out of
+	// band); a redirect's next page reads it with the user, so a plain add
+	// does not count the cart.
+	var count int
+	var err error
+	if isHTMX(c) {
+		count, err = h.carts.Add(c.UserContext(), owner, productID, qty)
+	} else {
+		err = h.carts.AddItem(c.UserContext(), owner, productID, qty)
+	}
 	if err != nil {
 		if fromCard && isHTMX(c) {
 			return h.refuseCardAdd(c, productID, err)

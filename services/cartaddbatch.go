@@ -23,12 +23,14 @@ import (
 // trip, its own commit (a WAL flush) and concurrent adds' waits for the same
 // lines' row locks.
 
-// cartAdd is one add: qty of a product into the owner's cart, at now.
+// cartAdd is one add: qty of a product into the owner's cart, at now; count
+// asks for the cart's item count after it.
 type cartAdd struct {
 	owner     models.CartOwner
 	productID int64
 	qty       int
 	now       time.Time
+	count     bool
 }
 
 // cartAddResult is what one add of a group found and did, or its own error

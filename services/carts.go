@@ -173,13 +173,18 @@ func loadBuyableProduct(ctx context.Context, db bun.IDB, id int64) (*buyableProd
 // ("Sold out." / "Only N left.", ECONFLICT) and an unknown product (ENOTFOUND).
 // A guest's cart is made on its first item.
 func (c *Carts) AddItem(ctx context.Context, owner models.CartOwner, productID int64, qty int) error {
-	_, err := c.Add(ctx, owner, productID, qty)
+	_, err := c.add(ctx, owner, productID, qty, false)
 	return err
 }
 
 // Add is AddItem that also returns the number of items in the cart after the
 // add (the nav's count), read in the same statement or transaction.
 func (c *Carts) Add(ctx context.Context, owner models.CartOwner, productID int64, qty int) (int, error) {
+	return c.add(ctx, owner, productID, qty, true)
+}
+
+// add is AddItem, and Add when count is set.
+func (c *Carts) add(ctx context.Context, owner models.CartOwner, productID int64, qty int, count bool) (int, error) {
 	if err := checkQuantity(qty); err != nil {
 		return 0, err
 	}
@@ -191,7 +196,7 @@ func (c *Carts) Add(ctx context.Context, owner models.CartOwner, productID int64
 		// caller whose ctx ends first gets ctx.Err(), though its add may still
 		// be committed with its group (as a request cut off after sending its
 		// statement).
-		r, err := c.adds.get(ctx, cartAdd{owner: owner, productID: productID, qty: qty, now: c.now()})
+		r, err := c.adds.get(ctx, cartAdd{owner: owner, productID: productID, qty: qty, now: c.now(), count: count})
 		if err != nil {
 			return 0, dbError("carts: add item", err)
 		}
@@ -199,7 +204,7 @@ func (c *Carts) Add(ctx context.Context, owner models.CartOwner, productID int64
 			return count, err
 		}
 	}
-	return c.addInTx(ctx, owner, productID, qty)
+	return c.addInTx(ctx, owner, productID, qty, count)
 }
 
 // addedInGroup turns an add's result in its group into Add's answer: the
@@ -227,8 +232,8 @@ func addedInGroup(owner models.CartOwner, productID int64, qty int, r cartAddRes
 
 // addInTx is Add as a transaction of several statements: the portable path,
 // and a first add on PostgreSQL (it makes the cart).
-func (c *Carts) addInTx(ctx context.Context, owner models.CartOwner, productID int64, qty int) (int, error) {
-	var count int
+func (c *Carts) addInTx(ctx context.Context, owner models.CartOwner, productID int64, qty int, count bool) (int, error) {
+	var items int
 	err := InTx(ctx, c.db, func(ctx context.Context, tx bun.Tx) error {
 		p, err := loadBuyableProduct(ctx, tx, productID)
 		if err != nil {
@@ -253,12 +258,12 @@ func (c *Carts) addInTx(ctx context.Context, owner models.CartOwner, productID i
 		_, err = tx.NewRaw(`INSERT INTO cart_items (cart_id, product_id, quantity, added_price_cents, added_at)
 			VALUES (?, ?, ?, ?, ?) `+addQuantitiesSQL()+`, added_price_cents = excluded.added_price_cents`,
 			cartID, productID, qty, p.PriceCents, c.now()).Exec(ctx)
-		if err != nil {
+		if err != nil || !count {
 			return err
 		}
-		return tx.NewRaw("SELECT COALESCE(SUM(quantity), 0) FROM cart_items WHERE cart_id = ?", cartID).Scan(ctx, &count)
+		return tx.NewRaw("SELECT COALESCE(SUM(quantity), 0) FROM cart_items WHERE cart_id = ?", cartID).Scan(ctx, &items)
 	})
-	return count, dbError("carts: add item", err)
+	return items, dbError("carts: add item", err)
 }
 
 // refusal says why the owner cannot add qty of the product to a line holding
