@@ -65,7 +65,7 @@ type addOutcome struct {
 	hasCart  bool
 	have     int  // the line's quantity before
 	line     *int // the line's quantity after, if it was written
-	others   int  // items in the cart's other lines
+	others   int  // items in the cart's other lines (0 when the add asked for no count)
 }
 
 // addItemQuery is the one-statement add to an existing cart: it reads the
