@@ -171,7 +171,7 @@ func newSite(deps Deps) (*site, error) {
 		return nil, err
 	}
 
-	searchResults, err := newFragmentCache(maxSearchPages)
+	searchResults, err := newSecondRequestCache(maxSearchPages, maxSearchPages)
 	if err != nil {
 		return nil, err
 	}

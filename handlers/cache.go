@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"hash/crc32"
+	"hash/maphash"
 	"io"
 	"slices"
 	"strconv"
@@ -71,6 +72,11 @@ func (f fragment) withToken(token string) templ.Component {
 // empties the cache for everyone.
 type fragmentCache struct {
 	entries *lru.Cache[string, fragment]
+	// seen, when set, holds hashes of the keys most recently asked for and not
+	// cached (admit): an entry is kept only when its key is asked for a second
+	// time within that window.
+	seen *lru.Cache[uint64, struct{}]
+	seed maphash.Seed
 }
 
 const (
@@ -89,6 +95,35 @@ func newFragmentCache(size int) (*fragmentCache, error) {
 		return nil, err
 	}
 	return &fragmentCache{entries: entries}, nil
+}
+
+// newSecondRequestCache is a fragmentCache that keeps an entry only on the
+// second request for its key among the last window keys asked for (admit).
+// For a long tail of distinct pages (searches) most pages are asked for once:
+// copying such a page into the cache, only for it to be evicted unread, was
+// most of the bytes an uncached search allocated. A page asked for twice
+// is cached from its second request on.
+func newSecondRequestCache(size, window int) (*fragmentCache, error) {
+	fc, err := newFragmentCache(size)
+	if err != nil {
+		return nil, err
+	}
+	if fc.seen, err = lru.New[uint64, struct{}](window); err != nil {
+		return nil, err
+	}
+	fc.seed = maphash.MakeSeed()
+	return fc, nil
+}
+
+// admit reports whether a page just built for key (not in the cache) is to be
+// kept: always, unless the cache keeps only pages asked for twice
+// (newSecondRequestCache) and key was not asked for recently.
+func (fc *fragmentCache) admit(key string) bool {
+	if fc.seen == nil {
+		return true
+	}
+	seen, _ := fc.seen.ContainsOrAdd(maphash.String(fc.seed, key), struct{}{})
+	return seen
 }
 
 // get returns the fragment for key if it was made under version, recently.
@@ -147,11 +182,7 @@ func serveCatalogPage(c *fiber.Ctx, h catalogPageSource, key string, canonical [
 		if err != nil {
 			return err
 		}
-		if partial {
-			return render(c, fiber.StatusOK, views.MainFragment(head.title, head.buy.around(c, h.page(c, head.title), content)))
-		}
-		p := h.searchPage(c, head)
-		return render(c, fiber.StatusOK, views.ProductsLayout(p, head.buy.around(c, p, content)))
+		return serveUncached(c, h, head, content, partial, false)
 	}
 	pageKey := ""
 	if uri := string(c.Request().RequestURI()); !partial && plainGuest(c) && slices.Contains(canonical, uri) {
@@ -165,6 +196,10 @@ func serveCatalogPage(c *fiber.Ctx, h catalogPageSource, key string, canonical [
 		head, content, err := build(ctx)
 		if err != nil {
 			return err
+		}
+		if !h.fragments.admit(key) {
+			// Asked for once so far: rendered straight into the response.
+			return serveUncached(c, h, head, content, partial, pageKey != "")
 		}
 		var buf bytes.Buffer
 		if err := content.Render(ctx, &buf); err != nil {
@@ -189,6 +224,27 @@ func serveCatalogPage(c *fiber.Ctx, h catalogPageSource, key string, canonical [
 	g := fragment{version: version, body: buf.Bytes(), etag: etagOf(buf.Bytes()), made: f.made}
 	h.fragments.put(pageKey, g)
 	return sendGuestPage(c, g)
+}
+
+// serveUncached renders content in the visitor's layout straight into the
+// response, keeping no copy. guestPage (a plain guest at a canonical URL) adds
+// the ETag the cached page would have, and answers a matching If-None-Match
+// with a 304.
+func serveUncached(c *fiber.Ctx, h catalogPageSource, head pageHead, content templ.Component, partial, guestPage bool) error {
+	if partial {
+		return render(c, fiber.StatusOK, views.MainFragment(head.title, head.buy.around(c, h.page(c, head.title), content)))
+	}
+	p := h.searchPage(c, head)
+	if err := render(c, fiber.StatusOK, views.ProductsLayout(p, head.buy.around(c, p, content))); err != nil || !guestPage {
+		return err
+	}
+	etag := etagOf(c.Response().Body())
+	c.Set(fiber.HeaderETag, etag)
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
+		c.Response().ResetBody()
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	return nil
 }
 
 // plainGuest reports whether nothing in the response can be personal: no session

@@ -62,3 +62,32 @@ func TestETagChangesWithAnyByte(t *testing.T) {
 		t.Fatal("ETag does not follow the length, or differs for equal pages")
 	}
 }
+
+// A second-request cache admits a key on its second request within the window
+// of recent keys, and forgets keys pushed out of that window; a plain cache
+// admits everything.
+func TestSecondRequestCacheAdmitsOnTheSecondRequest(t *testing.T) {
+	fc, err := newSecondRequestCache(4, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, step := range []struct {
+		key   string
+		admit bool
+	}{
+		{"a", false}, {"a", true}, {"b", false}, {"c", false}, {"d", false},
+		{"a", false}, // b, c and d came since: a was forgotten
+		{"a", true}, {"d", true},
+	} {
+		if got := fc.admit(step.key); got != step.admit {
+			t.Fatalf("step %d: admit(%q) = %v, want %v", i, step.key, got, step.admit)
+		}
+	}
+	plain, err := newFragmentCache(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !plain.admit("a") {
+		t.Fatal("a plain cache refused a first request")
+	}
+}

@@ -41,8 +41,11 @@ type searchHandlers struct {
 
 // maxSearchPages bounds the memory of the search cache: one entry per search
 // (its main content) plus one per canonical search URL that plain guests ask
-// for (the whole page): about the 128 most recent searches. Popular searches
-// stay; the long tail is run each time (make bench measures it uncached).
+// for (the whole page): about the 128 most recent searches asked for twice.
+// Popular searches stay; the long tail is run each time (make bench measures
+// it uncached). A search is cached from its second request among the last
+// maxSearchPages searches on (newSecondRequestCache): one asked for once is
+// not copied into the cache only to be evicted unread.
 const maxSearchPages = 256
 
 // searchInputOf reads the search parameters of the query string.

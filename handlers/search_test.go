@@ -239,6 +239,27 @@ func TestSearchPage(t *testing.T) {
 		expectStatus(t, guest.do(http.MethodGet, "/products?q=mug", nil, http.Header{"If-None-Match": {etag}}), http.StatusNotModified)
 	})
 
+	// A search is cached from its second request on: the first, rendered
+	// straight into the response, is the same page with the same ETag, and
+	// answers its own ETag with a 304 too.
+	t.Run("FirstRequestIsTheCachedPage", func(t *testing.T) {
+		const target = "/products?page=2&q=desk+lamp" // canonical: guests get the whole page cached
+		first, second, third := guest.get(target), guest.get(target), guest.get(target)
+		for i, resp := range []*response{first, second, third} {
+			expectStatus(t, resp, http.StatusOK)
+			if resp.body != first.body || resp.Header.Get("ETag") != first.Header.Get("ETag") {
+				t.Fatalf("request %d differs from the first (ETag %q against %q)", i+1, resp.Header.Get("ETag"), first.Header.Get("ETag"))
+			}
+		}
+		if first.Header.Get("ETag") == "" || !strings.Contains(first.body, "15 results for “desk lamp”") {
+			t.Fatalf("first request: ETag %q, body %s", first.Header.Get("ETag"), mainOf(first.body))
+		}
+		fresh := "/products?q=teapot&sort=price_asc" // never asked for before: not cached
+		expectStatus(t, guest.do(http.MethodGet, fresh, nil, http.Header{"If-None-Match": {"*"}}), http.StatusNotModified)
+		expectStatus(t, guest.do(http.MethodGet, fresh, nil, http.Header{"If-None-Match": {guest.get(fresh).Header.Get("ETag")}}),
+			http.StatusNotModified)
+	})
+
 	t.Run("SignedInSearch", func(t *testing.T) {
 		user, email := s.signedIn()
 		resp := user.get("/products?q=mug")
