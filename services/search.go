@@ -121,8 +121,9 @@ func (m textMatch) counting() textMatch {
 }
 
 // searchColumns are a result's card (productCardJoins joins the store;
-// results are public, so never deleted).
-const searchColumns = "p.id, p.seller_id, p.name, p.description, p.price_cents, p.created_at, p.status, p.updated_at, " +
+// results are public, so never deleted), its stock included: a sold-out
+// result says so instead of offering "Add to cart", as on the product list.
+const searchColumns = "p.id, p.seller_id, p.name, p.description, p.price_cents, p.created_at, p.status, p.updated_at, p.stock, " +
 	"p.cover_alt, p.cover_width, p.cover_height, p.cover_variants, " + productCardColumns
 
 // relevanceQuery ranks the first SearchCountCap+1 matches and returns a page

@@ -112,7 +112,7 @@ func queryPrepared(ctx context.Context, db *bun.DB, s sqlQuery) ([]searchRow, er
 	err := queryPreparedPG(ctx, db, s, func(rows pgx.Rows) error {
 		var r searchRow
 		// In searchColumns' order.
-		err := rows.Scan(&r.ID, &r.SellerID, &r.Name, &r.Description, &r.PriceCents, &r.CreatedAt, &r.Status, &r.UpdatedAt,
+		err := rows.Scan(&r.ID, &r.SellerID, &r.Name, &r.Description, &r.PriceCents, &r.CreatedAt, &r.Status, &r.UpdatedAt, &r.Stock,
 			&r.Cover.Alt, &r.Cover.Width, &r.Cover.Height, &r.Cover.Variants, &r.StoreName, &r.StoreSlug, &r.Total)
 		out = append(out, r)
 		return err

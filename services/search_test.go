@@ -333,3 +333,36 @@ func TestSearchFollowsProductChanges(t *testing.T) {
 		})
 	}
 }
+
+// Search results are cards like the list's: a sold-out product's card says so
+// rather than offering "Add to cart", whichever order the results are in.
+func TestSearchResultsCarryTheStock(t *testing.T) {
+	for name, db := range services.Databases(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			ids, _ := seedSearchCatalogue(t, db)
+			catalog := services.NewCatalog(db)
+			headphones := ids[0]
+			if _, err := db.NewUpdate().Model((*models.Product)(nil)).Set("stock = 0").Where("id = ?", headphones).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for _, sort := range []string{"relevance", "newest", "price_asc"} {
+				page := search(t, catalog, models.SearchInput{Q: "headphones", Sort: sort})
+				found := false
+				for _, p := range page.Products {
+					if p.ID == headphones {
+						found = true
+						if !p.SoldOut() {
+							t.Errorf("sort %s: the sold-out product's result has stock %v", sort, p.Stock)
+						}
+					} else if p.Stock != nil {
+						t.Errorf("sort %s: product %d (unlimited) has stock %d", sort, p.ID, *p.Stock)
+					}
+				}
+				if !found {
+					t.Errorf("sort %s: the sold-out product is not found", sort)
+				}
+			}
+		})
+	}
+}
